@@ -1,0 +1,6 @@
+// Placeholder until the scalars renderer lands: says so on screen.
+import * as message from "./message.js";
+
+export function mount(el, payload, options = {}) {
+  return message.mount(el, payload, { ...options, message: "The scalars renderer is not built yet." });
+}
