@@ -166,7 +166,7 @@ def _validate_mask_array(value: Any, *, name: str) -> np.ndarray:
         if not np.isfinite(mask).all():
             raise ValueError(f"{name}: mask contains NaN or inf; class ids must be integers")
         if not (mask == np.floor(mask)).all():
-            bad = mask[mask != np.floor(mask)].flat[0]
+            bad = mask[mask != np.floor(mask)].flat[0].item()
             raise ValueError(
                 f"{name}: mask contains non-integer value {bad!r}; class ids must be integers "
                 f"0..{MAX_CLASS_ID}"
