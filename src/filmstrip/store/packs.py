@@ -1,0 +1,168 @@
+"""Content-addressed blob storage: append-only pack files on disk, or a dict in memory.
+
+A blob is the bytes of one payload buffer (a PNG, a WAV, float32 points, ...). Its ref is
+``"<blake2b-128 hex>@<pack no>:<offset>:<length>"``: the hash identifies the content (same
+bytes -> same ref, stored once per run) and the rest says where to read it without any index
+file. ``pack-NNNNNN.bin`` files are only ever appended to and roll over at 1 GiB. Blobs are
+written with ``os.write`` (straight to the kernel, no user-space buffer) before any history
+line naming them is written, so a killed process never leaves a line that names a missing
+blob; ``sync()`` fsyncs for power-loss durability at finish.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from pathlib import Path
+
+PACK_MAX_BYTES = 1 << 30
+
+
+def blob_hash(data: bytes) -> str:
+    # hashlib releases the GIL for large inputs, so encoding threads are not held up.
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def pack_file_name(number: int) -> str:
+    return f"pack-{number:06d}.bin"
+
+
+def parse_ref(ref: str) -> tuple[str, int, int, int]:
+    """``ref`` -> ``(hash, pack number, offset, length)``; ValueError if malformed."""
+    try:
+        digest, location = ref.split("@", 1)
+        pack, offset, length = (int(part) for part in location.split(":"))
+    except (AttributeError, ValueError):
+        raise ValueError(
+            f"malformed blob ref {ref!r}; expected '<hash>@<pack>:<offset>:<length>'"
+        ) from None
+    return digest, pack, offset, length
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+class PackWriter:
+    """Appends blobs to ``media_dir/pack-NNNNNN.bin``; thread-safe; deduplicates by hash."""
+
+    def __init__(self, media_dir: Path, max_pack_bytes: int = PACK_MAX_BYTES) -> None:
+        self.media_dir = Path(media_dir)
+        self.media_dir.mkdir(parents=True, exist_ok=True)
+        self.max_pack_bytes = max_pack_bytes
+        self._lock = threading.Lock()
+        self._refs_by_hash: dict[str, str] = {}
+        existing = [int(p.name[5:11]) for p in self.media_dir.glob("pack-*.bin")]
+        self._pack_number = max(existing, default=0)
+        self._fd: int | None = None
+        self._offset = 0
+        self.bytes_written = 0
+
+    def _open_next_pack(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+        self._pack_number += 1
+        path = self.media_dir / pack_file_name(self._pack_number)
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        self._offset = os.fstat(self._fd).st_size
+
+    def put(self, data: bytes) -> str:
+        """Store ``data`` (once per distinct content) and return its ref."""
+        digest = blob_hash(data)
+        with self._lock:
+            ref = self._refs_by_hash.get(digest)
+            if ref is not None:
+                return ref
+            if self._fd is None or (self._offset and self._offset + len(data) > self.max_pack_bytes):
+                self._open_next_pack()
+            _write_all(self._fd, data)
+            ref = f"{digest}@{self._pack_number}:{self._offset}:{len(data)}"
+            self._offset += len(data)
+            self.bytes_written += len(data)
+            self._refs_by_hash[digest] = ref
+            return ref
+
+    def sync(self) -> None:
+        with self._lock:
+            if self._fd is not None:
+                os.fsync(self._fd)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
+
+class PackReader:
+    """Reads blobs by ref from a run's ``media/`` directory (also while it is being written)."""
+
+    def __init__(self, media_dir: Path, verify: bool = True) -> None:
+        self.media_dir = Path(media_dir)
+        self.verify = verify
+        self._lock = threading.Lock()
+        self._fds: dict[int, int] = {}
+
+    def _fd(self, pack: int) -> int:
+        with self._lock:
+            fd = self._fds.get(pack)
+            if fd is None:
+                path = self.media_dir / pack_file_name(pack)
+                try:
+                    fd = os.open(path, os.O_RDONLY)
+                except FileNotFoundError:
+                    raise ValueError(f"blob pack file {path} is missing") from None
+                self._fds[pack] = fd
+            return fd
+
+    def get(self, ref: str) -> bytes:
+        digest, pack, offset, length = parse_ref(ref)
+        data = os.pread(self._fd(pack), length, offset)
+        if len(data) != length:
+            raise ValueError(
+                f"blob {ref!r} is truncated: read {len(data)} of {length} bytes from "
+                f"{self.media_dir / pack_file_name(pack)}"
+            )
+        if self.verify and blob_hash(data) != digest:
+            raise ValueError(f"blob {ref!r} is corrupt: its bytes do not match the hash")
+        return data
+
+    def close(self) -> None:
+        with self._lock:
+            for fd in self._fds.values():
+                os.close(fd)
+            self._fds.clear()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+class MemoryBlobs:
+    """The in-RAM blob store of a memory-mode run: ref = content hash."""
+
+    def __init__(self) -> None:
+        self._blobs: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def put(self, data: bytes) -> str:
+        digest = blob_hash(data)
+        with self._lock:
+            self._blobs.setdefault(digest, data)
+        return digest
+
+    def get(self, ref: str) -> bytes:
+        try:
+            return self._blobs[ref]
+        except KeyError:
+            raise ValueError(f"blob {ref!r} is not in this memory run") from None
+
+    @property
+    def nbytes(self) -> int:
+        return sum(len(b) for b in self._blobs.values())
