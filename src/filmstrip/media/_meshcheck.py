@@ -160,6 +160,7 @@ def parse_stl(data: bytes, label: str) -> np.ndarray:
     Binary is recognised by its size (84 + 50 * count); many binary files start with
     ``solid`` too, so the header word alone cannot decide.
     """
+    binary_problem = None
     if len(data) >= 84:
         (count,) = struct.unpack_from("<I", data, 80)
         if len(data) == 84 + 50 * count:
@@ -167,8 +168,14 @@ def parse_stl(data: bytes, label: str) -> np.ndarray:
                 raise ValueError(f"{label}: binary STL declares 0 triangles (empty mesh)")
             triangles = np.frombuffer(data, dtype=_STL_RECORD, count=count, offset=84)["vertices"]
             return _finite_triangles(triangles, label)
+        binary_problem = (
+            f"{label}: not a valid STL: binary STL declaring {count} triangles must be "
+            f"84 + 50 * {count} = {84 + 50 * count} bytes, the file has {len(data)} bytes"
+        )
     if data.lstrip()[:5].lower() == b"solid":
         facets = len(re.findall(rb"\bfacet\s+normal\b", data))
+        if facets == 0 and binary_problem and b"\0" in data:
+            raise ValueError(binary_problem + " (its header starts with 'solid' but it is binary)")
         end_facets = len(re.findall(rb"\bendfacet\b", data))
         vertex_rows = _STL_VERTEX.findall(data)
         if facets == 0:
@@ -183,13 +190,8 @@ def parse_stl(data: bytes, label: str) -> np.ndarray:
         except ValueError:
             raise ValueError(f"{label}: ASCII STL has a vertex line that is not three numbers") from None
         return _finite_triangles(triangles, label)
-    if len(data) >= 84:
-        (count,) = struct.unpack_from("<I", data, 80)
-        raise ValueError(
-            f"{label}: not a valid STL: binary STL declaring {count} triangles must be "
-            f"84 + 50 * {count} = {84 + 50 * count} bytes, the file has {len(data)} bytes, and it "
-            "does not start with 'solid' as ASCII STL does"
-        )
+    if binary_problem:
+        raise ValueError(binary_problem + ", and it does not start with 'solid' as ASCII STL does")
     raise ValueError(f"{label}: not a valid STL ({len(data)} bytes, no 'solid' header)")
 
 
