@@ -12,7 +12,8 @@ Arrays are (time, channels, height, width) as in the reference; (time, height, w
 channels) and grayscale (time, height, width) are recognised too. Pixel values follow the
 Image rules (uint8, or floats in [0, 1] / [-1, 1], otherwise clipped with a warning). GIFs are
 written with Pillow (no extra dependency; GIF is palette based, so colours are quantised to
-256 per frame). mp4 (H.264), webm (VP9) and ogg (Theora) are encoded with PyAV, the optional
+256 per frame; Pillow stores identical consecutive frames once with a longer duration, and
+``to_numpy`` expands them again). mp4 (H.264), webm (VP9) and ogg (Theora) are encoded with PyAV, the optional
 ``video`` extra; those codecs need even sizes, so odd heights/widths are padded by repeating
 the last row/column (with a warning). For files, ``width``/``height``/``num_frames``/``fps``
 come from the file when Pillow (gif) or PyAV can read them, else ``None`` / the ``fps`` given.
@@ -231,8 +232,7 @@ class Video(Media):
         """Decoded frames as uint8 (time, channels, height, width); channels 3 (or 1 for gray)."""
         data = self.to_payload()["buffers"]["video"]
         if self.format == "gif":
-            with PIL.Image.open(io.BytesIO(data)) as gif:
-                frames = [np.array(frame.convert("RGB")) for frame in PIL.ImageSequence.Iterator(gif)]
+            frames = _decode_gif(data, self._meta()["fps"])
         else:
             av = _import_av()
             with av.open(io.BytesIO(data)) as container:
@@ -278,6 +278,18 @@ class Video(Media):
 
     def __repr__(self) -> str:
         return f"<filmstrip.Video {self.format} fps={self.fps:g} caption={self._caption!r}>"
+
+
+def _decode_gif(data: bytes, fps: float) -> list[np.ndarray]:
+    # Pillow merges identical consecutive frames into one longer frame when writing a GIF;
+    # repeat each frame by its duration in units of 1/fps to get the logical frames back.
+    frame_ms = 1000.0 / fps
+    frames = []
+    with PIL.Image.open(io.BytesIO(data)) as gif:
+        for frame in PIL.ImageSequence.Iterator(gif):
+            repeats = max(1, round(frame.info.get("duration", frame_ms) / frame_ms))
+            frames.extend([np.array(frame.convert("RGB"))] * repeats)
+    return frames
 
 
 def _encode_gif(frames: np.ndarray, fps: float) -> bytes:
