@@ -91,15 +91,18 @@ def normalise_value(key: str, value: Any) -> Value:
             "accepted only when every item is a media object (a gallery). For numbers, log a "
             "numpy array (-> Histogram) or one key per number. Accepted: " + _ACCEPTED
         )
+    if type(value).__name__ == "DataFrame":  # has __array__, but is a table, not a histogram
+        raise TypeError(
+            f"log key {key!r}: cannot log a DataFrame directly; wrap it in "
+            f"filmstrip.Table(dataframe=...). Accepted: {_ACCEPTED}"
+        )
     if isinstance(value, np.ndarray) or hasattr(value, "__array__") or (
         hasattr(value, "numpy") and hasattr(value, "shape")
     ):
         return _array_value(key, value)
     hint = ""
     name = type(value).__name__
-    if name == "DataFrame":
-        hint = " (wrap a DataFrame in filmstrip.Table(dataframe=...))"
-    elif type(value).__module__.startswith("PIL"):
+    if type(value).__module__.startswith("PIL"):
         hint = " (wrap a PIL image in filmstrip.Image(...))"
     raise TypeError(f"log key {key!r}: cannot log a {type(value).__module__}.{name}{hint}; accepted: {_ACCEPTED}")
 
