@@ -77,6 +77,18 @@ def _is_pandas_missing(value: Any) -> bool:
     return value is pandas.NA or value is pandas.NaT
 
 
+def _dataframe_rows(dataframe: Any) -> list[list[Any]]:
+    """Rows of a DataFrame; in non-numeric columns pandas' missing marker (NaN/None/NA) is None."""
+    columns = []
+    for _, column in dataframe.items():
+        values = column.tolist()
+        if column.dtype.kind not in "biufc":
+            missing = column.isna().tolist()
+            values = [None if is_missing else value for value, is_missing in zip(values, missing)]
+        columns.append(values)
+    return [list(row) for row in zip(*columns)] if columns else [[]] * len(dataframe)
+
+
 def _cell_type(value: Any) -> str:
     if isinstance(value, bool):
         return "bool"
@@ -120,7 +132,7 @@ class Table(Media):
                 )
             if columns is None:
                 columns = [str(name) for name in dataframe.columns]
-            data = dataframe.itertuples(index=False, name=None)
+            data = _dataframe_rows(dataframe)
         self._columns = self._validate_columns(DEFAULT_COLUMNS if columns is None else columns)
         self._rows: list[list[Any]] = []
         if data is not None:
