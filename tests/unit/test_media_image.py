@@ -73,7 +73,9 @@ def test_accepted_shapes_and_channel_first(shape, mode, decoded_shape):
 
 
 def test_wrong_shape_names_shape_and_accepted_shapes():
-    with pytest.raises(ValueError, match=r"data_or_path.*\(2, 3, 5\).*accepted shapes.*\(H, W, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"data_or_path.*\(2, 3, 5\).*accepted shapes.*\(H, W, 3\)"
+    ):
         Image(np.zeros((2, 3, 5)))
     with pytest.raises(ValueError, match=r"\(2, 2, 3, 3\)"):
         Image(np.zeros((2, 2, 3, 3)))
@@ -154,7 +156,9 @@ def test_mode_is_honoured_like_pil():
     np.testing.assert_array_equal(decode_png(image.to_payload()["buffers"]["image"]), expected)
     gray = Image(np.zeros((3, 3), dtype=np.uint8), mode="RGB")
     assert gray.to_numpy().shape == (3, 3, 3)
-    with pytest.raises(ValueError, match=r"mode: got 'CMYK'; accepted modes: \['L', 'LA', 'RGB', 'RGBA'\]"):
+    with pytest.raises(
+        ValueError, match=r"mode: got 'CMYK'; accepted modes: \['L', 'LA', 'RGB', 'RGBA'\]"
+    ):
         Image(pixels, mode="CMYK")
 
 
@@ -242,7 +246,8 @@ def test_mask_with_small_ids_is_an_8bit_png_and_labels_default():
     mask[1:3, 1:4] = 2
     mask[0, 0] = 7
     payload = Image(
-        np.zeros((4, 5, 3)), masks={"pred": {"mask_data": mask, "class_labels": {2: "car", 3: "road"}}}
+        np.zeros((4, 5, 3)),
+        masks={"pred": {"mask_data": mask, "class_labels": {2: "car", 3: "road"}}},
     ).to_payload()
     layer = payload["masks"]["pred"]
     assert layer == {
@@ -269,7 +274,9 @@ def test_mask_with_large_ids_is_rgb16():
 
 
 def test_mask_shape_must_match_image():
-    with pytest.raises(ValueError, match=r"masks\['pred'\].*\(3, 3\).*image's height and width \(4, 5\)"):
+    with pytest.raises(
+        ValueError, match=r"masks\['pred'\].*\(3, 3\).*image's height and width \(4, 5\)"
+    ):
         Image(np.zeros((4, 5)), masks={"pred": {"mask_data": np.zeros((3, 3), dtype=int)}})
 
 
@@ -302,7 +309,10 @@ def test_mask_layer_errors():
     with pytest.raises(ValueError, match=r"2-D \(height, width\).*\(2, 2, 3\)"):
         Image(image_pixels, masks={"m": {"mask_data": np.zeros((2, 2, 3), int)}})
     with pytest.raises(TypeError, match=r"class ids must be integers.*'car'"):
-        Image(image_pixels, masks={"m": {"mask_data": np.zeros((2, 2), int), "class_labels": {"car": 1}}})
+        Image(
+            image_pixels,
+            masks={"m": {"mask_data": np.zeros((2, 2), int), "class_labels": {"car": 1}}},
+        )
 
 
 def test_mask_from_path(tmp_path):
@@ -359,12 +369,23 @@ def test_boxes_are_canonicalised_to_min_max():
     assert group["class_labels"] == {"1": "car", "2": "road", "3": "class_3"}
     assert group["score_names"] == ["acc", "iou", "loss"]
     assert group["box_data"][0] == {
-        "minX": 0.1, "minY": 0.3, "maxX": 0.2, "maxY": 0.4,
-        "domain": None, "class_id": 2, "box_caption": "road", "scores": {"acc": 0.1, "loss": 1.2},
+        "minX": 0.1,
+        "minY": 0.3,
+        "maxX": 0.2,
+        "maxY": 0.4,
+        "domain": None,
+        "class_id": 2,
+        "box_caption": "road",
+        "scores": {"acc": 0.1, "loss": 1.2},
     }
     assert group["box_data"][1] == {
-        "minX": 116.0, "minY": -36.0, "maxX": 184.0, "maxY": 76.0,
-        "domain": "pixel", "class_id": 3, "box_caption": "a building",
+        "minX": 116.0,
+        "minY": -36.0,
+        "maxX": 184.0,
+        "maxY": 76.0,
+        "domain": "pixel",
+        "class_id": 3,
+        "box_caption": "a building",
         "scores": {"acc": 0.5, "iou": 0.7},
     }
     assert type(group["box_data"][1]["class_id"]) is int
@@ -381,15 +402,47 @@ def one_box(**overrides):
     ("boxes", "error", "message"),
     [
         (one_box(domain="percent"), ValueError, r"\['domain'\]: got 'percent'; accepted: 'pixel'"),
-        (one_box(position={"minX": 2, "maxX": 1, "minY": 0, "maxY": 1}), ValueError, r"min must be <= max.*minX=2"),
-        (one_box(colour="red"), ValueError, r"unknown key\(s\) \['colour'\]; accepted keys: \['position', 'class_id'"),
-        (one_box(position={"minX": 0, "maxX": 1, "minY": 0, "maxY": 1, "z": 3}), ValueError, r"unknown key\(s\) \['z'\]; accepted: exactly"),
-        (one_box(position={"minX": 0, "maxX": 1}), ValueError, r"got keys \['maxX', 'minX'\]; accepted: exactly"),
-        ({"g": {"box_data": [{"position": {"minX": 0, "maxX": 1, "minY": 0, "maxY": 1}}]}}, ValueError, r"box_data'\]\[0\]: missing 'class_id'"),
-        (one_box(scores={"acc": "high"}), TypeError, r"\['scores'\]\['acc'\]: expected a number, got str"),
+        (
+            one_box(position={"minX": 2, "maxX": 1, "minY": 0, "maxY": 1}),
+            ValueError,
+            r"min must be <= max.*minX=2",
+        ),
+        (
+            one_box(colour="red"),
+            ValueError,
+            r"unknown key\(s\) \['colour'\]; accepted keys: \['position', 'class_id'",
+        ),
+        (
+            one_box(position={"minX": 0, "maxX": 1, "minY": 0, "maxY": 1, "z": 3}),
+            ValueError,
+            r"unknown key\(s\) \['z'\]; accepted: exactly",
+        ),
+        (
+            one_box(position={"minX": 0, "maxX": 1}),
+            ValueError,
+            r"got keys \['maxX', 'minX'\]; accepted: exactly",
+        ),
+        (
+            {"g": {"box_data": [{"position": {"minX": 0, "maxX": 1, "minY": 0, "maxY": 1}}]}},
+            ValueError,
+            r"box_data'\]\[0\]: missing 'class_id'",
+        ),
+        (
+            one_box(scores={"acc": "high"}),
+            TypeError,
+            r"\['scores'\]\['acc'\]: expected a number, got str",
+        ),
         (one_box(class_id=1.5), TypeError, r"\['class_id'\]: expected an integer, got float"),
-        (one_box(position={"middle": [0, 0], "width": -1, "height": 1}), ValueError, r"width and height must be >= 0"),
-        ({"g": {"boxes": []}}, ValueError, r"unknown key\(s\) \['boxes'\]; accepted keys: \['box_data', 'class_labels'\]"),
+        (
+            one_box(position={"middle": [0, 0], "width": -1, "height": 1}),
+            ValueError,
+            r"width and height must be >= 0",
+        ),
+        (
+            {"g": {"boxes": []}},
+            ValueError,
+            r"unknown key\(s\) \['boxes'\]; accepted keys: \['box_data', 'class_labels'\]",
+        ),
     ],
 )
 def test_box_errors(boxes, error, message):

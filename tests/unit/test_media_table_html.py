@@ -53,7 +53,9 @@ def test_column_types():
 
 def test_media_cells_are_nested_with_their_buffers():
     mask = np.array([[0, 1], [1, 1]])
-    image = Image(np.zeros((2, 2, 3)), masks={"pred": {"mask_data": mask, "class_labels": {1: "tree"}}})
+    image = Image(
+        np.zeros((2, 2, 3)), masks={"pred": {"mask_data": mask, "class_labels": {1: "tree"}}}
+    )
     audio = Audio(np.zeros(10, dtype=np.float32), sample_rate=10)
     table = Table(columns=["id", "media"])
     table.add_data(0, image)
@@ -89,7 +91,9 @@ def test_unsupported_cells_are_type_errors():
 
 
 def test_row_length_error_names_row_and_lengths():
-    with pytest.raises(ValueError, match=r"data\[1\]: row 1 has 2 values but the table has 3 columns"):
+    with pytest.raises(
+        ValueError, match=r"data\[1\]: row 1 has 2 values but the table has 3 columns"
+    ):
         Table(data=[["a", "b", "c"], ["a", "b"]])
     table = Table(columns=["a"])
     with pytest.raises(ValueError, match=r"row 0 has 2 values but the table has 1 columns \['a'\]"):
@@ -100,7 +104,9 @@ def test_max_rows_is_read_at_check_time(monkeypatch):
     monkeypatch.setattr(Table, "MAX_ROWS", 3)
     rows = [[i] for i in range(3)]
     table = Table(columns=["i"], data=rows)
-    with pytest.raises(ValueError, match=r"Table.MAX_ROWS = 3 rows; raise the limit with filmstrip.Table.MAX_ROWS"):
+    with pytest.raises(
+        ValueError, match=r"Table.MAX_ROWS = 3 rows; raise the limit with filmstrip.Table.MAX_ROWS"
+    ):
         table.add_data(3)
     with pytest.raises(ValueError, match=r"Table.MAX_ROWS = 3"):
         Table(columns=["i"], data=rows + [[3]])
@@ -114,7 +120,9 @@ def test_default_max_rows_is_10000():
 
 
 def test_dataframe_with_missing_values():
-    frame = pd.DataFrame({"name": ["a", None], "score": [0.5, np.nan], "n": [1, 2], "ok": [True, False]})
+    frame = pd.DataFrame(
+        {"name": ["a", None], "score": [0.5, np.nan], "n": [1, 2], "ok": [True, False]}
+    )
     table = Table(dataframe=frame)
     assert table.columns == ["name", "score", "n", "ok"]
     payload = table.to_payload()
@@ -147,9 +155,22 @@ def test_payload_updates_after_add_data():
 
 def test_table_round_trip_with_media():
     table = Table(columns=["id", "image", "hist", "inf"])
-    table.add_data(1, Image(np.zeros((3, 3)), caption="c", boxes={"g": {"box_data": [
-        {"position": {"minX": 0, "maxX": 1, "minY": 0, "maxY": 1}, "class_id": 4}]}}),
-        Histogram([1.0, 2.0]), float("inf"))
+    table.add_data(
+        1,
+        Image(
+            np.zeros((3, 3)),
+            caption="c",
+            boxes={
+                "g": {
+                    "box_data": [
+                        {"position": {"minX": 0, "maxX": 1, "minY": 0, "maxY": 1}, "class_id": 4}
+                    ]
+                }
+            },
+        ),
+        Histogram([1.0, 2.0]),
+        float("inf"),
+    )
     table.add_data(2, None, None, -math.inf)
     restored = from_payload(table.to_payload())
     assert restored == table
@@ -185,7 +206,9 @@ def test_html_from_text_and_binary_files_and_path(tmp_path):
 
 
 def test_html_errors(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"'missing.html' looks like a path to an HTML file"):
+    with pytest.raises(
+        FileNotFoundError, match=r"'missing.html' looks like a path to an HTML file"
+    ):
         Html("missing.html")
     with pytest.raises(TypeError, match="inject: expected True or False, got str"):
         Html("<p></p>", inject="no")

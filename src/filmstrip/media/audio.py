@@ -32,8 +32,13 @@ from filmstrip.media.base import Media, Payload, register
 PASSTHROUGH_EXTENSIONS = {".wav": "wav", ".mp3": "mp3", ".ogg": "ogg", ".flac": "flac"}
 # Web Audio plays at most 32 channels; more usually means a wrongly shaped array.
 MAX_CHANNELS = 32
-_SUBTYPE_DTYPES = {"FLOAT": "float32", "DOUBLE": "float64", "PCM_16": "int16", "PCM_32": "int32",
-                   "PCM_24": "int32"}
+_SUBTYPE_DTYPES = {
+    "FLOAT": "float32",
+    "DOUBLE": "float64",
+    "PCM_16": "int16",
+    "PCM_32": "int32",
+    "PCM_24": "int32",
+}
 
 
 @register
@@ -75,8 +80,10 @@ class Audio(Media):
                 "sample_rate: required when data_or_path is an array of samples "
                 "(e.g. Audio(samples, sample_rate=16000))"
             )
-        if isinstance(sample_rate, bool) or not isinstance(sample_rate, numbers.Integral) or (
-            sample_rate <= 0
+        if (
+            isinstance(sample_rate, bool)
+            or not isinstance(sample_rate, numbers.Integral)
+            or (sample_rate <= 0)
         ):
             raise ValueError(f"sample_rate: expected a positive int, got {sample_rate!r}")
         samples = to_numpy(data, name="data_or_path")
@@ -126,7 +133,9 @@ class Audio(Media):
             self._subtype = None
             return
         self.sample_rate, self.channels, self.num_samples = (
-            info.samplerate, info.channels, info.frames,
+            info.samplerate,
+            info.channels,
+            info.frames,
         )
         self._subtype = info.subtype
 
@@ -178,7 +187,7 @@ class Audio(Media):
         }
 
     @classmethod
-    def from_payload(cls, payload: Payload) -> "Audio":
+    def from_payload(cls, payload: Payload) -> Audio:
         cls._check_version(payload, cls)
         audio = cls.__new__(cls)
         audio._caption = payload.get("caption")
@@ -191,7 +200,9 @@ class Audio(Media):
             return NotImplemented
         mine, theirs = self.to_payload(), other.to_payload()
         return (self.format, self.caption, self.sample_rate) == (
-            other.format, other.caption, other.sample_rate,
+            other.format,
+            other.caption,
+            other.sample_rate,
         ) and mine["buffers"]["audio"] == theirs["buffers"]["audio"]
 
     __hash__ = None  # type: ignore[assignment]
@@ -220,6 +231,4 @@ def _wav_dtype(samples: np.ndarray) -> np.ndarray:
             f"data_or_path: integer samples range from {low} to {high}, beyond 32-bit PCM; "
             "pass floats in [-1, 1] or int16/int32 samples"
         )
-    raise TypeError(
-        f"data_or_path: expected float or integer samples, got dtype {samples.dtype}"
-    )
+    raise TypeError(f"data_or_path: expected float or integer samples, got dtype {samples.dtype}")

@@ -120,7 +120,7 @@ class Histogram(Media):
         }
 
     @classmethod
-    def from_payload(cls, payload: Payload) -> "Histogram":
+    def from_payload(cls, payload: Payload) -> Histogram:
         cls._check_version(payload, cls)
         histogram = cls(np_histogram=(payload["counts"], payload["bins"]))
         histogram.nan_count = int(payload.get("nan_count", 0))
@@ -130,8 +130,12 @@ class Histogram(Media):
 
     def _state(self) -> tuple:
         return (
-            self._counts, self._bins, self.num_bins,
-            self.nan_count, self.posinf_count, self.neginf_count,
+            self._counts,
+            self._bins,
+            self.num_bins,
+            self.nan_count,
+            self.posinf_count,
+            self.neginf_count,
         )
 
     def __eq__(self, other: object) -> bool:

@@ -61,7 +61,7 @@ class Html(Media):
         }
 
     @classmethod
-    def from_payload(cls, payload: Payload) -> "Html":
+    def from_payload(cls, payload: Payload) -> Html:
         cls._check_version(payload, cls)
         return cls(payload["buffers"]["html"].decode("utf-8"), inject=payload["inject"])
 
@@ -79,7 +79,9 @@ class Html(Media):
 def _looks_like_path(text: str) -> bool:
     # A one-line string naming an .html file, with no markup, is a path, not a document.
     stripped = text.strip()
-    return "<" not in stripped and "\n" not in stripped and stripped.lower().endswith(HTML_EXTENSIONS)
+    return (
+        "<" not in stripped and "\n" not in stripped and stripped.lower().endswith(HTML_EXTENSIONS)
+    )
 
 
 def _read_html_file(path: str) -> str:

@@ -327,7 +327,7 @@ class Image(Media):
         }
 
     @classmethod
-    def from_payload(cls, payload: Payload) -> "Image":
+    def from_payload(cls, payload: Payload) -> Image:
         cls._check_version(payload, cls)
         buffers = payload["buffers"]
         masks = {
@@ -370,7 +370,9 @@ class Image(Media):
 
     def __repr__(self) -> str:
         extras = "".join(
-            f", {name}={list(value)}" for name, value in (("masks", self._masks), ("boxes", self._boxes)) if value
+            f", {name}={list(value)}"
+            for name, value in (("masks", self._masks), ("boxes", self._boxes))
+            if value
         )
         caption = f", caption={self._caption!r}" if self._caption is not None else ""
         return f"<filmstrip.Image {self.width}x{self.height} {self.mode}{caption}{extras}>"

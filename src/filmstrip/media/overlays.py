@@ -105,7 +105,9 @@ def labels_from_json(labels: dict[str, str]) -> dict[int, str]:
 def validate_masks(
     masks: Any, height: int, width: int, *, name: str = "masks"
 ) -> dict[str, dict[str, Any]]:
-    """Check and copy ``masks``; return ``{layer: {"mask_data": uint8|uint16 HxW, "class_labels"}}``.
+    """Check and copy ``masks`` into ``{layer: {"mask_data": HxW ids, "class_labels": {...}}}``.
+
+    ``mask_data`` is uint8 when all ids are <= 255, else uint16.
 
     ``class_labels`` here holds only what the user gave; :func:`complete_labels` adds defaults.
     """
@@ -142,9 +144,7 @@ def validate_masks(
                 f"{where}: mask shape {mask.shape} (height, width) does not match the image's "
                 f"height and width {(height, width)}"
             )
-        labels = validate_class_labels(
-            layer.get("class_labels"), name=f"{where}['class_labels']"
-        )
+        labels = validate_class_labels(layer.get("class_labels"), name=f"{where}['class_labels']")
         checked[layer_name] = {"mask_data": mask, "class_labels": labels}
     return checked
 
@@ -365,8 +365,7 @@ def _canonical_position(position: Any, *, name: str) -> tuple[float, float, floa
         box_height = _number(position["height"], name=f"{name}['height']")
         if box_width < 0 or box_height < 0:
             raise ValueError(
-                f"{name}: width and height must be >= 0, got width={box_width}, "
-                f"height={box_height}"
+                f"{name}: width and height must be >= 0, got width={box_width}, height={box_height}"
             )
         min_x, max_x = mid_x - box_width / 2, mid_x + box_width / 2
         min_y, max_y = mid_y - box_height / 2, mid_y + box_height / 2

@@ -5,8 +5,8 @@ Payload schema ``table`` v1::
     {"type": "table", "v": 1,
      "columns": [str, ...],
      "column_types": ["number" | "string" | "bool" | "null" | "media:<type>" | "mixed", ...],
-     "rows": [[cell, ...], ...],     # JSON cells; a media cell is {"$media": k};
-                                     # a NaN/inf float is {"$float": "NaN" | "Infinity" | "-Infinity"}
+     "rows": [[cell, ...], ...],     # JSON cells; a media cell is {"$media": k}; a NaN/inf
+                                     # float is {"$float": "NaN" | "Infinity" | "-Infinity"}
      "media": [child_meta, ...],     # base.nest(child_payload, f"m{k}/")[0] for media cell k
      "buffers": {"m<k>/<name>": bytes, ...}}   # every child's buffers under its prefix
 
@@ -34,9 +34,8 @@ def _cell(value: Any, *, where: str) -> Any:
         return value
     if isinstance(value, str):
         return str(value)  # np.str_ -> str
-    if isinstance(value, np.generic) and not isinstance(value, np.ndarray):
-        if value.dtype.kind in "biuf" or value.dtype.kind in "SU":
-            return value.item()
+    if isinstance(value, np.generic) and value.dtype.kind in "biufSU":
+        return value.item()
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real):
@@ -52,9 +51,10 @@ def _cell(value: Any, *, where: str) -> Any:
         pass
     if isinstance(value, np.ndarray) or hasattr(value, "__array__"):
         shape = getattr(value, "shape", None)
-        if shape is not None and (len(shape) == 2 or (len(shape) == 3 and (
-            shape[-1] in (1, 3, 4) or shape[0] in (1, 3, 4)
-        ))):
+        if shape is not None and (
+            len(shape) == 2
+            or (len(shape) == 3 and (shape[-1] in (1, 3, 4) or shape[0] in (1, 3, 4)))
+        ):
             return Image(value)
         raise TypeError(
             f"{where}: an array of shape {shape} is not an image (H, W), (H, W, C) or (C, H, W); "
@@ -80,7 +80,8 @@ def _is_pandas_missing(value: Any) -> bool:
 def _dataframe_rows(dataframe: Any) -> list[list[Any]]:
     """Rows of a DataFrame; in non-numeric columns pandas' missing marker (NaN/None/NA) is None."""
     columns = []
-    for _, column in dataframe.items():
+    for index in range(dataframe.shape[1]):  # by position: column names may repeat
+        column = dataframe.iloc[:, index]
         values = column.tolist()
         if column.dtype.kind not in "biufc":
             missing = column.isna().tolist()
@@ -225,8 +226,15 @@ class Table(Media):
                     buffers.update(child_buffers)
                 elif isinstance(value, float) and not math.isfinite(value):
                     # JSON has no NaN/inf; say so explicitly rather than dropping the value.
-                    json_row.append({"$float": "NaN" if math.isnan(value) else
-                                     "Infinity" if value > 0 else "-Infinity"})
+                    json_row.append(
+                        {
+                            "$float": "NaN"
+                            if math.isnan(value)
+                            else "Infinity"
+                            if value > 0
+                            else "-Infinity"
+                        }
+                    )
                 else:
                     json_row.append(value)
             json_rows.append(json_row)
@@ -241,7 +249,7 @@ class Table(Media):
         }
 
     @classmethod
-    def from_payload(cls, payload: Payload) -> "Table":
+    def from_payload(cls, payload: Payload) -> Table:
         cls._check_version(payload, cls)
         media = [from_payload(unnest(meta, payload["buffers"])) for meta in payload["media"]]
         table = cls(columns=payload["columns"])
@@ -263,8 +271,12 @@ class Table(Media):
             return False
         for row, other_row in zip(self._rows, other._rows):
             for value, other_value in zip(row, other_row):
-                both_nan = (isinstance(value, float) and isinstance(other_value, float)
-                            and math.isnan(value) and math.isnan(other_value))
+                both_nan = (
+                    isinstance(value, float)
+                    and isinstance(other_value, float)
+                    and math.isnan(value)
+                    and math.isnan(other_value)
+                )
                 if not both_nan and (type(value) is not type(other_value) or value != other_value):
                     return False
         return True

@@ -13,9 +13,10 @@ channels) and grayscale (time, height, width) are recognised too. Pixel values f
 Image rules (uint8, or floats in [0, 1] / [-1, 1], otherwise clipped with a warning). GIFs are
 written with Pillow (no extra dependency; GIF is palette based, so colours are quantised to
 256 per frame; Pillow stores identical consecutive frames once with a longer duration, and
-``to_numpy`` expands them again). mp4 (H.264), webm (VP9) and ogg (Theora) are encoded with PyAV, the optional
-``video`` extra; those codecs need even sizes, so odd heights/widths are padded by repeating
-the last row/column (with a warning). For files, ``width``/``height``/``num_frames``/``fps``
+``to_numpy`` expands them again). mp4 (H.264), webm (VP9) and ogg (Theora, only if the PyAV
+build has libtheora; otherwise a clear error) are encoded with PyAV, the optional ``video``
+extra; those codecs need even sizes, so odd heights/widths are padded by repeating the last
+row/column (with a warning). For files, ``width``/``height``/``num_frames``/``fps``
 come from the file when Pillow (gif) or PyAV can read them, else ``None`` / the ``fps`` given.
 """
 
@@ -59,7 +60,7 @@ def _encoder_for(video_format: str) -> str:
         try:
             av.codec.Codec(name, "w")
             return name
-        except Exception:  # av.codec.codec.UnknownCodecError and friends
+        except ValueError:  # av.codec.codec.UnknownCodecError: not in this build
             continue
     raise ValueError(
         f"format: {video_format!r} needs one of the encoders {list(ENCODERS[video_format])}, "
@@ -109,7 +110,7 @@ class Video(Media):
         data_or_path: Any,
         caption: str | None = None,
         fps: float = 4,
-        format: str | None = None,  # noqa: A002 - the reference's keyword
+        format: str | None = None,  # the reference's keyword
     ) -> None:
         if caption is not None and not isinstance(caption, str):
             raise TypeError(f"caption: expected str or None, got {type(caption).__name__}")
@@ -189,8 +190,12 @@ class Video(Media):
             _, height, width, _ = self._frames.shape
             if self.format != "gif":
                 height, width = height + height % 2, width + width % 2
-            return {"fps": self.fps, "width": width, "height": height,
-                    "num_frames": self._frames.shape[0]}
+            return {
+                "fps": self.fps,
+                "width": width,
+                "height": height,
+                "num_frames": self._frames.shape[0],
+            }
         if self._file_meta is None:
             self._file_meta = self._probe_file()
         return self._file_meta
@@ -212,8 +217,8 @@ class Video(Media):
                     meta["num_frames"] = stream.frames or None
                     if stream.average_rate:
                         meta["fps"] = float(stream.average_rate)
-        except Exception:  # unreadable header: the browser may still play it
-            pass
+        except (ImportError, OSError, ValueError, EOFError, IndexError):
+            pass  # no PyAV, or an unreadable header: the browser may still play the file
         return meta
 
     @property
@@ -246,8 +251,10 @@ class Video(Media):
             data = self._file_bytes
         else:
             frames = scale_to_uint8(self._frames, self._frame_scaling)
-            data = _encode_gif(frames, self.fps) if self.format == "gif" else _encode_av(
-                frames, self.fps, self.format
+            data = (
+                _encode_gif(frames, self.fps)
+                if self.format == "gif"
+                else _encode_av(frames, self.fps, self.format)
             )
         return {
             "type": self.TYPE,
@@ -259,20 +266,26 @@ class Video(Media):
         }
 
     @classmethod
-    def from_payload(cls, payload: Payload) -> "Video":
+    def from_payload(cls, payload: Payload) -> Video:
         cls._check_version(payload, cls)
-        video = cls(io.BytesIO(payload["buffers"]["video"]), caption=payload.get("caption"),
-                    fps=payload["fps"], format=payload["format"])
-        video._file_meta = {key: payload.get(key) for key in ("fps", "width", "height", "num_frames")}
+        video = cls(
+            io.BytesIO(payload["buffers"]["video"]),
+            caption=payload.get("caption"),
+            fps=payload["fps"],
+            format=payload["format"],
+        )
+        video._file_meta = {
+            key: payload.get(key) for key in ("fps", "width", "height", "num_frames")
+        }
         return video
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Video):
             return NotImplemented
         mine, theirs = self.to_payload(), other.to_payload()
-        return ({k: v for k, v in mine.items() if k != "buffers"}
-                == {k: v for k, v in theirs.items() if k != "buffers"}
-                and mine["buffers"]["video"] == theirs["buffers"]["video"])
+        return {k: v for k, v in mine.items() if k != "buffers"} == {
+            k: v for k, v in theirs.items() if k != "buffers"
+        } and mine["buffers"]["video"] == theirs["buffers"]["video"]
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -293,19 +306,29 @@ def _decode_gif(data: bytes, fps: float) -> list[np.ndarray]:
 
 
 def _encode_gif(frames: np.ndarray, fps: float) -> bytes:
-    images = [PIL.Image.fromarray(frame[..., 0] if frame.shape[-1] == 1 else frame)
-              for frame in frames]
+    images = [
+        PIL.Image.fromarray(frame[..., 0] if frame.shape[-1] == 1 else frame) for frame in frames
+    ]
     out = io.BytesIO()
-    images[0].save(out, format="GIF", save_all=True, append_images=images[1:],
-                   duration=round(1000 / fps), loop=0)
+    images[0].save(
+        out,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=round(1000 / fps),
+        loop=0,
+    )
     return out.getvalue()
 
 
 def _encode_av(frames: np.ndarray, fps: float, video_format: str) -> bytes:
     av = _import_av()
     if frames.shape[1] % 2 or frames.shape[2] % 2:
-        frames = np.pad(frames, ((0, 0), (0, frames.shape[1] % 2), (0, frames.shape[2] % 2), (0, 0)),
-                        mode="edge")
+        frames = np.pad(
+            frames,
+            ((0, 0), (0, frames.shape[1] % 2), (0, frames.shape[2] % 2), (0, 0)),
+            mode="edge",
+        )
     if frames.shape[-1] == 1:
         frames = np.repeat(frames, 3, axis=-1)
     elif frames.shape[-1] == 4:
@@ -314,13 +337,15 @@ def _encode_av(frames: np.ndarray, fps: float, video_format: str) -> bytes:
     # No "+faststart": it rewrites the file by path, impossible for BytesIO; the whole file is
     # in memory when played anyway.
     with av.open(out, mode="w", format=video_format) as container:
-        stream = container.add_stream(_encoder_for(video_format),
-                                      rate=fractions.Fraction(fps).limit_denominator(1001))
+        stream = container.add_stream(
+            _encoder_for(video_format), rate=fractions.Fraction(fps).limit_denominator(1001)
+        )
         stream.height, stream.width = frames.shape[1:3]
         stream.pix_fmt = "yuv420p"
         for frame in frames:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(frame),
-                                                                   format="rgb24")):
+            for packet in stream.encode(
+                av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")
+            ):
                 container.mux(packet)
         for packet in stream.encode(None):
             container.mux(packet)
