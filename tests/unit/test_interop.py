@@ -44,8 +44,9 @@ def test_pythreejs_scene_holds_points_colours_boxes_and_vectors():
     assert lines[0].material.color == "#ff0000" and lines[1].material.color == "#0000ff"
 
 
-@pytest.mark.parametrize("name, triangles", [("sample.obj", 4), ("sample_binary.stl", 4),
-                                             ("sample_ascii.stl", 4)])
+@pytest.mark.parametrize(
+    "name, triangles", [("sample.obj", 4), ("sample_binary.stl", 4), ("sample_ascii.stl", 4)]
+)
 def test_pythreejs_mesh_from_obj_and_stl(name, triangles):
     three = pytest.importorskip("pythreejs")
     meshes = [c for c in Object3D(DATA / name).to_pythreejs().children if isinstance(c, three.Mesh)]
@@ -74,8 +75,10 @@ def test_ipyvolume_figure_has_scatter_and_line_meshes():
     assert np.asarray(stl.meshes[0].triangles).shape == (4, 3)
 
 
-@pytest.mark.parametrize("fmt, viewer_format", [("pdb", "pdb"), ("mmcif", "cif"), ("sd", "sdf"),
-                                                ("gro", "gro"), ("mol2", "mol2")])
+@pytest.mark.parametrize(
+    "fmt, viewer_format",
+    [("pdb", "pdb"), ("mmcif", "cif"), ("sd", "sdf"), ("gro", "gro"), ("mol2", "mol2")],
+)
 def test_py3dmol_view_gets_the_model_text(fmt, viewer_format):
     py3Dmol = pytest.importorskip("py3Dmol")
     view = Molecule(DATA / f"ethanol.{fmt}").to_py3dmol()

@@ -23,7 +23,11 @@ def test_each_format_is_accepted_from_a_real_file_and_round_trips(fmt):
     payload = molecule.to_payload()
     assert payload["type"] == "molecule" and payload["v"] == 1
     assert {k: v for k, v in payload.items() if k != "buffers"} == {
-        "type": "molecule", "v": 1, "format": fmt, "caption": "ethanol", "num_atoms": ETHANOL_ATOMS
+        "type": "molecule",
+        "v": 1,
+        "format": fmt,
+        "caption": "ethanol",
+        "num_atoms": ETHANOL_ATOMS,
     }
     assert payload["buffers"] == {"file": path.read_bytes()}
     back = from_payload(payload)
@@ -69,7 +73,11 @@ def test_missing_file_names_the_path():
         ("mol2", "@<TRIPOS>ATOM\n1 C 0 0 0 C.3\n", "MOLECULE"),
         ("cif", "loop_\n_atom_site.id\n1\n", "data_"),
         ("mmcif", "data_x\n_cell.length_a 1\n", "no _atom_site loop"),
-        ("mcif", "data_x\nloop_\n_atom_site.id\n_atom_site.type_symbol\n1 C\n2\n", "not a multiple"),
+        (
+            "mcif",
+            "data_x\nloop_\n_atom_site.id\n_atom_site.type_symbol\n1 C\n2\n",
+            "not a multiple",
+        ),
         ("mmtf", '{"numAtoms": 3}', "not an MMTF file"),
         ("pdb", "   \n", "empty"),
     ],
@@ -99,8 +107,11 @@ def test_gzipped_mmtf_is_stored_as_plain_msgpack(tmp_path):
 
 
 def test_pdb_counts_atoms_of_the_first_model_only(tmp_path):
-    atoms = [line for line in (DATA / "ethanol.pdb").read_text().splitlines()
-             if line.startswith("HETATM")]
+    atoms = [
+        line
+        for line in (DATA / "ethanol.pdb").read_text().splitlines()
+        if line.startswith("HETATM")
+    ]
     text = "MODEL 1\n" + "\n".join(atoms) + "\nENDMDL\nMODEL 2\n" + "\n".join(atoms) + "\nENDMDL\n"
     (tmp_path / "two.pdb").write_text(text)
     assert Molecule(tmp_path / "two.pdb").num_atoms == ETHANOL_ATOMS

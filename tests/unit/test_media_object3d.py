@@ -31,16 +31,28 @@ def reference_scene() -> Object3D:
                 [
                     {
                         "corners": [
-                            [0, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0],
-                            [1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1],
+                            [0, 0, 0],
+                            [0, 1, 0],
+                            [0, 0, 1],
+                            [1, 0, 0],
+                            [1, 1, 0],
+                            [0, 1, 1],
+                            [1, 0, 1],
+                            [1, 1, 1],
                         ],
                         "label": "Box",
                         "color": [123, 321, 111],
                     },
                     {
                         "corners": [
-                            [0, 0, 0], [0, 2, 0], [0, 0, 2], [2, 0, 0],
-                            [2, 2, 0], [0, 2, 2], [2, 0, 2], [2, 2, 2],
+                            [0, 0, 0],
+                            [0, 2, 0],
+                            [0, 0, 2],
+                            [2, 0, 0],
+                            [2, 2, 0],
+                            [0, 2, 2],
+                            [2, 0, 2],
+                            [2, 2, 2],
                         ],
                         "label": "Box-2",
                         "color": [111, 321, 0],
@@ -174,8 +186,11 @@ def test_reference_lidar_example_verbatim_clips_box_colours_with_one_warning():
     payload = scene.to_payload()
     assert payload["kind"] == "scene" and payload["scene_type"] == "lidar/beta"
     assert payload["num_points"] == 3
-    assert payload["boxes"][0] == {"corners": [[float(c) for c in xyz] for xyz in UNIT_BOX],
-                                   "label": "Box", "color": [123, 255, 111]}
+    assert payload["boxes"][0] == {
+        "corners": [[float(c) for c in xyz] for xyz in UNIT_BOX],
+        "label": "Box",
+        "color": [123, 255, 111],
+    }
     assert payload["boxes"][1]["color"] == [111, 255, 0]
     assert payload["vectors"] == [{"start": [0.0, 0.0, 0.0], "end": [0.1, 0.2, 0.5], "color": None}]
     json.dumps({k: v for k, v in payload.items() if k != "buffers"})
@@ -190,8 +205,9 @@ def test_from_point_cloud_matches_the_dict_form():
     boxes = [{"corners": UNIT_BOX, "label": None, "color": [1, 2, 3]}]
     vectors = [{"start": [0, 0, 0], "end": [1, 0, 0], "color": [9, 9, 9]}]
     built = Object3D.from_point_cloud(np.ones((2, 3)), boxes, vectors)
-    assert built == Object3D({"type": "lidar/beta", "points": np.ones((2, 3)), "boxes": boxes,
-                              "vectors": vectors})
+    assert built == Object3D(
+        {"type": "lidar/beta", "points": np.ones((2, 3)), "boxes": boxes, "vectors": vectors}
+    )
     assert built.vectors[0]["color"] == [9, 9, 9] and built.boxes[0]["label"] is None
 
 
@@ -222,7 +238,9 @@ def test_unknown_scene_keys_and_bad_vectors_are_errors():
     with pytest.raises(ValueError, match="unknown scene keys \\['colors'\\]"):
         Object3D({"type": "lidar/beta", "points": np.ones((1, 3)), "colors": []})
     with pytest.raises(ValueError, match="missing \\['end'\\]"):
-        Object3D({"type": "lidar/beta", "points": np.ones((1, 3)), "vectors": [{"start": [0, 0, 0]}]})
+        Object3D(
+            {"type": "lidar/beta", "points": np.ones((1, 3)), "vectors": [{"start": [0, 0, 0]}]}
+        )
 
 
 def test_box_edges_finds_the_twelve_edges_in_any_corner_order():
@@ -232,8 +250,9 @@ def test_box_edges_finds_the_twelve_edges_in_any_corner_order():
     order = rng.permutation(8)
     edges = box_edges(cube[order])
     assert len(edges) == 12
-    lengths = sorted(round(float(np.linalg.norm(cube[order][i] - cube[order][j])), 6)
-                     for i, j in edges)
+    lengths = sorted(
+        round(float(np.linalg.norm(cube[order][i] - cube[order][j])), 6) for i, j in edges
+    )
     assert lengths == [1.0] * 4 + [2.0] * 4 + [10.0] * 4
 
 
@@ -242,8 +261,13 @@ def test_box_edges_finds_the_twelve_edges_in_any_corner_order():
 
 @pytest.mark.parametrize(
     "name, fmt",
-    [("sample.obj", "obj"), ("sample.gltf", "gltf"), ("sample.glb", "glb"),
-     ("sample_ascii.stl", "stl"), ("sample_binary.stl", "stl")],
+    [
+        ("sample.obj", "obj"),
+        ("sample.gltf", "gltf"),
+        ("sample.glb", "glb"),
+        ("sample_ascii.stl", "stl"),
+        ("sample_binary.stl", "stl"),
+    ],
 )
 def test_mesh_files_from_path_and_text_mode_file_objects(name, fmt):
     on_disk = (DATA / name).read_bytes()
@@ -279,8 +303,15 @@ def test_pts_json_becomes_a_point_cloud_keeping_every_point():
 
 def test_pts_json_scene(tmp_path):
     path = tmp_path / "scene.pts.json"
-    path.write_text(json.dumps({"type": "lidar/beta", "points": [[0, 0, 0]],
-                                "boxes": [{"corners": UNIT_BOX, "color": [1, 1, 1]}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "lidar/beta",
+                "points": [[0, 0, 0]],
+                "boxes": [{"corners": UNIT_BOX, "color": [1, 1, 1]}],
+            }
+        )
+    )
     assert Object3D(path).to_payload()["boxes"][0]["color"] == [1, 1, 1]
 
 
@@ -318,7 +349,9 @@ def test_corrupt_glb_fails_at_log_time(tmp_path):
             Object3D(tmp_path / name)
         messages[name] = str(info.value)
     assert "magic" in messages["magic.glb"]
-    assert f"declares {len(good)} bytes but the file has {len(good) - 8}" in messages["truncated.glb"]
+    assert (
+        f"declares {len(good)} bytes but the file has {len(good) - 8}" in messages["truncated.glb"]
+    )
     assert "JSON does not parse" in messages["json.glb"]
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from filmstrip.media.object3d import Object3D
 
 
-def object3d_to_ipyvolume(obj: "Object3D", point_size: float = 1.0) -> Any:
+def object3d_to_ipyvolume(obj: Object3D, point_size: float = 1.0) -> Any:
     """A new ``ipyvolume.Figure`` showing ``obj`` (it does not touch the current figure)."""
     ipv = require("ipyvolume", "ipyvolume", "Object3D.to_ipyvolume()")
     previous = ipv.gcf() if ipv.current.figure is not None else None
@@ -30,8 +30,11 @@ def object3d_to_ipyvolume(obj: "Object3D", point_size: float = 1.0) -> Any:
             ipv.scatter(*xyz.T, color=point_colors(obj), size=point_size, marker="sphere")
             for box in obj.boxes:
                 corners = np.asarray(box["corners"], dtype=np.float32)
-                ipv.plot_trisurf(*corners.T, lines=np.array(box_edges(corners)),
-                                 color=np.asarray(box["color"]) / 255.0)
+                ipv.plot_trisurf(
+                    *corners.T,
+                    lines=np.array(box_edges(corners)),
+                    color=np.asarray(box["color"]) / 255.0,
+                )
             for vector in obj.vectors:
                 ends = np.array([vector["start"], vector["end"]], dtype=np.float32)
                 color = np.asarray(vector["color"] or (255, 255, 255)) / 255.0

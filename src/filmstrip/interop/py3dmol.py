@@ -16,13 +16,21 @@ if TYPE_CHECKING:
 
 # filmstrip format -> 3Dmol.js parser name (3Dmol reads every CIF flavour with "cif").
 PY3DMOL_FORMATS = {
-    "pdb": "pdb", "pqr": "pqr", "mmcif": "cif", "mcif": "cif", "cif": "cif",
-    "sdf": "sdf", "sd": "sdf", "gro": "gro", "mol2": "mol2", "mmtf": "mmtf",
+    "pdb": "pdb",
+    "pqr": "pqr",
+    "mmcif": "cif",
+    "mcif": "cif",
+    "cif": "cif",
+    "sdf": "sdf",
+    "sd": "sdf",
+    "gro": "gro",
+    "mol2": "mol2",
+    "mmtf": "mmtf",
 }
 
 
 def molecule_to_py3dmol(
-    molecule: "Molecule", width: int = 480, height: int = 360, style: dict | None = None
+    molecule: Molecule, width: int = 480, height: int = 360, style: dict | None = None
 ) -> Any:
     """A ``py3Dmol.view`` showing ``molecule`` (stick style unless ``style`` is given)."""
     py3Dmol = require("py3Dmol", "py3Dmol", "Molecule.to_py3dmol()")

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from filmstrip.media.object3d import Object3D
 
 
-def point_colors(obj: "Object3D") -> np.ndarray:
+def point_colors(obj: Object3D) -> np.ndarray:
     """Per-point float32 RGB in 0..1 (rgb as given, category palette, or one default colour)."""
     points = obj.to_numpy()
     if points.shape[1] == 6:
@@ -28,7 +28,7 @@ def point_colors(obj: "Object3D") -> np.ndarray:
     return np.tile(np.array(DEFAULT_POINT_COLOR, dtype=np.float32) / 255.0, (len(points), 1))
 
 
-def mesh_geometry(obj: "Object3D") -> tuple[np.ndarray, np.ndarray]:
+def mesh_geometry(obj: Object3D) -> tuple[np.ndarray, np.ndarray]:
     """Vertices (V, 3) float32 and triangle indices (F, 3) uint32 of an OBJ or STL mesh."""
     label = f"this {obj.format} mesh"
     if obj.format == "obj":
@@ -45,25 +45,29 @@ def mesh_geometry(obj: "Object3D") -> tuple[np.ndarray, np.ndarray]:
     )
 
 
-def object3d_to_pythreejs(obj: "Object3D", point_size: float = 0.05) -> Any:
+def object3d_to_pythreejs(obj: Object3D, point_size: float = 0.05) -> Any:
     """A ``pythreejs.Scene`` holding the points/mesh plus box and vector line segments."""
     three = require("pythreejs", "pythreejs", "Object3D.to_pythreejs()")
     children: list[Any] = [three.AmbientLight(intensity=0.8)]
     if obj.kind == "mesh":
         vertices, faces = mesh_geometry(obj)
-        geometry = three.BufferGeometry(attributes={
-            "position": three.BufferAttribute(array=vertices, normalized=False),
-            "index": three.BufferAttribute(array=faces.ravel(), normalized=False),
-        })
+        geometry = three.BufferGeometry(
+            attributes={
+                "position": three.BufferAttribute(array=vertices, normalized=False),
+                "index": three.BufferAttribute(array=faces.ravel(), normalized=False),
+            }
+        )
         geometry.exec_three_obj_method("computeVertexNormals")
         children.append(three.Mesh(geometry, three.MeshStandardMaterial(color="#8899cc")))
         children.append(three.DirectionalLight(position=[3, 5, 1], intensity=0.6))
         return three.Scene(children=children)
     xyz = obj.to_numpy()[:, :3].astype(np.float32)
-    geometry = three.BufferGeometry(attributes={
-        "position": three.BufferAttribute(array=xyz, normalized=False),
-        "color": three.BufferAttribute(array=point_colors(obj), normalized=False),
-    })
+    geometry = three.BufferGeometry(
+        attributes={
+            "position": three.BufferAttribute(array=xyz, normalized=False),
+            "color": three.BufferAttribute(array=point_colors(obj), normalized=False),
+        }
+    )
     material = three.PointsMaterial(vertexColors="VertexColors", size=point_size)
     children.append(three.Points(geometry=geometry, material=material))
     for box in obj.boxes:

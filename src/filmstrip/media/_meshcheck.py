@@ -49,7 +49,8 @@ def read_source(value: Any, *, argument: str) -> Source:
         path = Path(value)
         if not path.is_file():
             raise MissingFileError(
-                2, f"{argument}: no such file {str(value)!r} (looked in {os.getcwd()!r})",
+                2,
+                f"{argument}: no such file {str(value)!r} (looked in {os.getcwd()!r})",
                 str(value),
             )
         return Source(path.read_bytes(), str(value), path.resolve().parent)
@@ -72,7 +73,9 @@ def read_source(value: Any, *, argument: str) -> Source:
     )
 
 
-def extension_of(name: str | None, double_extensions: tuple[str, ...] = ("pts.json",)) -> str | None:
+def extension_of(
+    name: str | None, double_extensions: tuple[str, ...] = ("pts.json",)
+) -> str | None:
     """Lower-case extension without the dot; ``double_extensions`` such as ``pts.json`` win."""
     if not name:
         return None
@@ -135,7 +138,9 @@ def parse_obj(data: bytes, label: str) -> tuple[np.ndarray, np.ndarray]:
                 raise ValueError(
                     f"{label}: OBJ line {line_number} face has {len(corners)} vertices, needs >= 3"
                 )
-            triangles.extend((corners[0], corners[i], corners[i + 1]) for i in range(1, len(corners) - 1))
+            triangles.extend(
+                (corners[0], corners[i], corners[i + 1]) for i in range(1, len(corners) - 1)
+            )
     if not vertices:
         raise ValueError(f"{label}: OBJ file has no vertex ('v x y z') lines; is it an OBJ file?")
     vertex_array = np.array(vertices, dtype=np.float64)
@@ -188,7 +193,9 @@ def parse_stl(data: bytes, label: str) -> np.ndarray:
         try:
             triangles = np.array(vertex_rows, dtype=np.float32).reshape(facets, 3, 3)
         except ValueError:
-            raise ValueError(f"{label}: ASCII STL has a vertex line that is not three numbers") from None
+            raise ValueError(
+                f"{label}: ASCII STL has a vertex line that is not three numbers"
+            ) from None
         return _finite_triangles(triangles, label)
     if binary_problem:
         raise ValueError(binary_problem + ", and it does not start with 'solid' as ASCII STL does")
@@ -282,7 +289,9 @@ def _parse_gltf_json(data: bytes, label: str) -> dict:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"{label}: glTF JSON does not parse: {exc}") from None
     if not isinstance(document, dict) or not isinstance(document.get("asset"), dict):
-        raise ValueError(f"{label}: glTF JSON has no 'asset' object (required by glTF 2.0)")
+        raise ValueError(  # noqa: TRY004 - bad file content, not a bad argument type
+            f"{label}: glTF JSON has no 'asset' object (required by glTF 2.0)"
+        )
     version = str(document["asset"].get("version", ""))
     if not version:
         raise ValueError(f"{label}: glTF JSON has no asset.version")
@@ -304,7 +313,9 @@ def _inline_external_uris(document: dict, directory: Path | None, label: str) ->
                 continue
             if uri.startswith("data:"):
                 if section == "buffers":
-                    _check_data_uri_buffer(uri, item.get("byteLength", 0), f"{label} buffer {index}")
+                    _check_data_uri_buffer(
+                        uri, item.get("byteLength", 0), f"{label} buffer {index}"
+                    )
                 continue
             if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", uri):
                 raise ValueError(

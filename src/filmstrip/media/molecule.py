@@ -88,14 +88,14 @@ class Molecule(Media):
         caption: str | None = None,
         convert_to_3d_and_optimize: bool = True,
         mmff_optimize_molecule_max_iterations: int = 200,
-    ) -> "Molecule":
+    ) -> Molecule:
         """From an ``rdkit.Chem.Mol`` or a path to a ``.mol``/``.sdf`` file (first record).
 
         With ``convert_to_3d_and_optimize`` hydrogens are added, 3D coordinates embedded
         (fixed seed, so logging is reproducible) and MMFF-optimised. Without it the Mol's own
         conformer is used, or 2D depiction coordinates if it has none.
         """
-        Chem, AllChem = _rdkit()
+        Chem, _ = _rdkit()
         if isinstance(data_or_path, Chem.Mol):
             mol = Chem.Mol(data_or_path)
         else:
@@ -110,7 +110,9 @@ class Molecule(Media):
             text = source.data.decode("latin-1")
             mol = Chem.MolFromMolBlock(text.split("$$$$")[0], removeHs=False)
             if mol is None:
-                raise ValueError(f"data_or_path: rdkit could not read {source.name!r} as a mol block")
+                raise ValueError(
+                    f"data_or_path: rdkit could not read {source.name!r} as a mol block"
+                )
         return cls._from_mol(
             mol, caption, convert_to_3d_and_optimize, mmff_optimize_molecule_max_iterations
         )
@@ -123,14 +125,16 @@ class Molecule(Media):
         sanitize: bool = True,
         convert_to_3d_and_optimize: bool = True,
         mmff_optimize_molecule_max_iterations: int = 200,
-    ) -> "Molecule":
+    ) -> Molecule:
         """From a SMILES string, e.g. ``Molecule.from_smiles("CC(=O)Nc1ccc(O)cc1")``."""
         if not isinstance(data, str):
             raise TypeError(f"data: expected a SMILES str, got {type(data).__name__}")
         Chem, _ = _rdkit()
         mol = Chem.MolFromSmiles(data, sanitize=sanitize)
         if mol is None or mol.GetNumAtoms() == 0:
-            raise ValueError(f"data: {data!r} is not a valid SMILES string (rdkit could not parse it)")
+            raise ValueError(
+                f"data: {data!r} is not a valid SMILES string (rdkit could not parse it)"
+            )
         return cls._from_mol(
             mol, caption, convert_to_3d_and_optimize, mmff_optimize_molecule_max_iterations
         )
@@ -138,7 +142,7 @@ class Molecule(Media):
     @classmethod
     def _from_mol(
         cls, mol: Any, caption: str | None, convert: bool, max_iterations: int
-    ) -> "Molecule":
+    ) -> Molecule:
         Chem, AllChem = _rdkit()
         if caption is not None and not isinstance(caption, str):
             raise TypeError(f"caption: expected a str or None, got {type(caption).__name__}")
@@ -192,11 +196,13 @@ class Molecule(Media):
         }
 
     @classmethod
-    def from_payload(cls, payload: Payload) -> "Molecule":
+    def from_payload(cls, payload: Payload) -> Molecule:
         cls._check_version(payload, cls)
         obj = cls.__new__(cls)
         obj._init(
-            bytes(payload["buffers"]["file"]), payload["format"], payload.get("caption"),
+            bytes(payload["buffers"]["file"]),
+            payload["format"],
+            payload.get("caption"),
             payload.get("num_atoms"),
         )
         return obj
@@ -205,7 +211,10 @@ class Molecule(Media):
         if not isinstance(other, Molecule):
             return NotImplemented
         return (self._format, self._caption, self._num_atoms, self._data) == (
-            other._format, other._caption, other._num_atoms, other._data
+            other._format,
+            other._caption,
+            other._num_atoms,
+            other._data,
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -244,8 +253,12 @@ def count_atoms(data: bytes, kind: str, label: str) -> int | None:
         return _mmtf_atoms(data, label)
     text = data.decode("latin-1")
     count = {
-        "pdb": _pdb_atoms, "pqr": _pdb_atoms, "sdf": _sdf_atoms, "sd": _sdf_atoms,
-        "gro": _gro_atoms, "mol2": _mol2_atoms,
+        "pdb": _pdb_atoms,
+        "pqr": _pdb_atoms,
+        "sdf": _sdf_atoms,
+        "sd": _sdf_atoms,
+        "gro": _gro_atoms,
+        "mol2": _mol2_atoms,
     }.get(kind, _cif_atoms)(text, f"{label} ({kind})")
     if count == 0:
         raise ValueError(f"data_or_path: {label} ({kind}) has no atoms")
@@ -336,9 +349,11 @@ def _cif_atoms(text: str, label: str) -> int:
             continue
         if fields[0].startswith(("_atom_site_aniso", "_atom_site.aniso")):
             continue  # anisotropic displacement table, not the atom list
-        model_column = fields.index("_atom_site.pdbx_PDB_model_num") if (
-            "_atom_site.pdbx_PDB_model_num" in fields
-        ) else None
+        model_column = (
+            fields.index("_atom_site.pdbx_PDB_model_num")
+            if ("_atom_site.pdbx_PDB_model_num" in fields)
+            else None
+        )
         tokens: list[str] = []
         for row in lines[index:]:
             stripped = row.strip()
@@ -370,11 +385,13 @@ def _mmtf_atoms(data: bytes, label: str) -> int | None:
         return None  # the structure check above is all that is possible without a parser
     try:
         decoded = msgpack.unpackb(data, raw=False, strict_map_key=False)
-    except Exception as exc:
-        raise ValueError(f"data_or_path: {label} (mmtf) does not decode as msgpack: {exc}") from None
+    except (ValueError, msgpack.UnpackException) as exc:  # truncated, extra data, bad type
+        raise ValueError(
+            f"data_or_path: {label} (mmtf) does not decode as msgpack: {exc}"
+        ) from None
     if not isinstance(decoded, dict) or not isinstance(decoded.get("numAtoms"), int):
-        raise ValueError(f"data_or_path: {label} (mmtf) has no integer 'numAtoms'")
+        raise ValueError(  # noqa: TRY004 - bad file content, not a bad argument type
+            f"data_or_path: {label} (mmtf) has no integer 'numAtoms'"
+        )
     models = decoded.get("numModels", 1) or 1
     return decoded["numAtoms"] if models == 1 else None
-
-

@@ -98,12 +98,12 @@ class Object3D(Media):
     # --- alternative constructors (the reference library's names) ------------------------
 
     @classmethod
-    def from_file(cls, data_or_path: Any, file_type: str | None = None) -> "Object3D":
+    def from_file(cls, data_or_path: Any, file_type: str | None = None) -> Object3D:
         """A mesh or ``pts.json`` file from a path or file object (``file_type`` if unnamed)."""
         return cls(data_or_path, file_type=file_type)
 
     @classmethod
-    def from_numpy(cls, data: Any) -> "Object3D":
+    def from_numpy(cls, data: Any) -> Object3D:
         """A point cloud from an (N, 3), (N, 4) or (N, 6) array."""
         if isinstance(data, dict) or not (is_array_like(data) or isinstance(data, (list, tuple))):
             raise TypeError(f"data: expected an array of points, got {type(data).__name__}")
@@ -116,7 +116,7 @@ class Object3D(Media):
         boxes: Any,
         vectors: Any | None = None,
         point_cloud_type: str = "lidar/beta",
-    ) -> "Object3D":
+    ) -> Object3D:
         """A scene of points with 3D boxes and optional vectors."""
         scene = {"type": point_cloud_type, "points": points, "boxes": boxes}
         if vectors is not None:
@@ -183,7 +183,7 @@ class Object3D(Media):
         if clipped:
             warnings.warn(
                 f"colour components outside 0..255 were clipped to 0..255 in {', '.join(clipped)}",
-                stacklevel=4,
+                stacklevel=3,  # the caller of Object3D(...)
             )
 
     def _set_file(self, data_or_path: Any, file_type: str | None) -> None:
@@ -305,10 +305,10 @@ class Object3D(Media):
         xyz = self._xyz
         payload: Payload = {
             "kind": self._kind,
-            "num_points": int(len(xyz)),
-            "color_mode": "rgb" if self._rgb is not None else (
-                "category" if self._category is not None else "none"
-            ),
+            "num_points": len(xyz),
+            "color_mode": "rgb"
+            if self._rgb is not None
+            else ("category" if self._category is not None else "none"),
             # Per-column reductions: min(axis=0) on an (N, 3) array is ~20x slower.
             "bounds": [
                 [float(xyz[:, axis].min()) for axis in range(3)],
@@ -328,7 +328,7 @@ class Object3D(Media):
         return payload
 
     @classmethod
-    def from_payload(cls, payload: Payload) -> "Object3D":
+    def from_payload(cls, payload: Payload) -> Object3D:
         cls._check_version(payload, cls)
         kind = payload.get("kind")
         if kind not in ("points", "scene", "mesh"):
@@ -378,10 +378,16 @@ class Object3D(Media):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        what = f"{self._format} mesh, {len(self._data or b'')} bytes" if self._kind == "mesh" else (
-            f"{self.num_points} points" + (
-                f", {len(self._boxes)} boxes, {len(self._vectors)} vectors"
-                if self._kind == "scene" else ""
+        what = (
+            f"{self._format} mesh, {len(self._data or b'')} bytes"
+            if self._kind == "mesh"
+            else (
+                f"{self.num_points} points"
+                + (
+                    f", {len(self._boxes)} boxes, {len(self._vectors)} vectors"
+                    if self._kind == "scene"
+                    else ""
+                )
             )
         )
         caption = f", caption={self._caption!r}" if self._caption else ""
@@ -422,8 +428,9 @@ def box_edges(corners: Any) -> list[tuple[int, int]]:
                     break
         if len(codes) == 8 and len(set(codes.values())) == 8:
             return sorted(
-                (i, j) for i, j in combinations(range(8), 2)
-                if bin(codes[i] ^ codes[j]).count("1") == 1
+                (i, j)
+                for i, j in combinations(range(8), 2)
+                if (codes[i] ^ codes[j]).bit_count() == 1
             )
     distances = np.linalg.norm(points[:, None] - points[None], axis=2)
     edges = {tuple(sorted((i, int(j)))) for i in range(8) for j in np.argsort(distances[i])[1:4]}
@@ -487,7 +494,9 @@ def _color(value: Any, argument: str, clipped: list[str]) -> list[int]:
 
 def _check_keys(item: Any, argument: str, accepted: tuple[str, ...]) -> None:
     if not isinstance(item, dict):
-        raise TypeError(f"{argument}: expected a dict with keys {accepted}, got {type(item).__name__}")
+        raise TypeError(
+            f"{argument}: expected a dict with keys {accepted}, got {type(item).__name__}"
+        )
     unknown = sorted(set(item) - set(accepted))
     if unknown:
         raise ValueError(f"{argument}: unknown keys {unknown}; accepted: {', '.join(accepted)}")
@@ -497,7 +506,9 @@ def _box(item: Any, argument: str, clipped: list[str]) -> dict:
     _check_keys(item, argument, _BOX_KEYS)
     if "corners" not in item or "color" not in item:
         missing = [key for key in ("corners", "color") if key not in item]
-        raise ValueError(f"{argument}: a box needs 'corners' (8 x [x, y, z]) and 'color'; missing {missing}")
+        raise ValueError(
+            f"{argument}: a box needs 'corners' (8 x [x, y, z]) and 'color'; missing {missing}"
+        )
     label = item.get("label")
     if label is not None and not isinstance(label, str):
         raise TypeError(f"{argument}['label']: expected a str or None, got {type(label).__name__}")

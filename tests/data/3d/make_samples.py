@@ -46,13 +46,23 @@ def gltf_document(buffer_uri: str | None) -> tuple[dict, bytes]:
         "buffers": [buffer],
         "bufferViews": [
             {"buffer": 0, "byteOffset": 0, "byteLength": len(indices), "target": 34963},
-            {"buffer": 0, "byteOffset": len(indices), "byteLength": len(positions),
-             "target": 34962},
+            {
+                "buffer": 0,
+                "byteOffset": len(indices),
+                "byteLength": len(positions),
+                "target": 34962,
+            },
         ],
         "accessors": [
             {"bufferView": 0, "componentType": 5123, "count": TETRA_FACES.size, "type": "SCALAR"},
-            {"bufferView": 1, "componentType": 5126, "count": len(TETRA_VERTICES), "type": "VEC3",
-             "min": TETRA_VERTICES.min(0).tolist(), "max": TETRA_VERTICES.max(0).tolist()},
+            {
+                "bufferView": 1,
+                "componentType": 5126,
+                "count": len(TETRA_VERTICES),
+                "type": "VEC3",
+                "min": TETRA_VERTICES.min(0).tolist(),
+                "max": TETRA_VERTICES.max(0).tolist(),
+            },
         ],
     }
     return doc, blob
@@ -162,9 +172,15 @@ def write_molecules() -> None:
 
     # Tripos mol2 (rdkit reads mol2 but does not write it).
     sybyl = {"C": "C.3", "O": "O.3", "H": "H"}
-    mol2 = ["@<TRIPOS>MOLECULE", "ethanol",
-            f"{mol.GetNumAtoms()} {mol.GetNumBonds()} 1 0 0", "SMALL", "GASTEIGER", "",
-            "@<TRIPOS>ATOM"]
+    mol2 = [
+        "@<TRIPOS>MOLECULE",
+        "ethanol",
+        f"{mol.GetNumAtoms()} {mol.GetNumBonds()} 1 0 0",
+        "SMALL",
+        "GASTEIGER",
+        "",
+        "@<TRIPOS>ATOM",
+    ]
     mol2 += [
         f"{i + 1:7d} {name:<6s}{x:10.4f}{y:10.4f}{z:10.4f} {sybyl[s]:<6s} 1 EOH {q:8.4f}"
         for i, (name, s, (x, y, z), q) in enumerate(zip(names, symbols, xyz, charges))
@@ -180,9 +196,22 @@ def write_molecules() -> None:
 
     # mmCIF: one _atom_site loop; the same content under the three extensions viewers accept.
     cif = ["data_EOH", "#", "loop_"]
-    cif += [f"_atom_site.{f}" for f in (
-        "group_PDB", "id", "type_symbol", "label_atom_id", "label_comp_id", "label_asym_id",
-        "label_seq_id", "Cartn_x", "Cartn_y", "Cartn_z", "pdbx_PDB_model_num")]
+    cif += [
+        f"_atom_site.{f}"
+        for f in (
+            "group_PDB",
+            "id",
+            "type_symbol",
+            "label_atom_id",
+            "label_comp_id",
+            "label_asym_id",
+            "label_seq_id",
+            "Cartn_x",
+            "Cartn_y",
+            "Cartn_z",
+            "pdbx_PDB_model_num",
+        )
+    ]
     cif += [
         f"HETATM {i + 1} {s} {name} EOH A 1 {x:.3f} {y:.3f} {z:.3f} 1"
         for i, (name, s, (x, y, z)) in enumerate(zip(names, symbols, xyz))
