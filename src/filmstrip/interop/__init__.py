@@ -12,8 +12,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-# 14 categorical colours (Nx4 point clouds, categories 1..14), the order of matplotlib's
-# "tab20" evens then odds; the JS renderer uses the same table so views agree.
+# 14 colours for Nx4 point clouds (categories 1..14): the same table, in the same order, as
+# CATEGORY_COLORS in js/src/lib/palette.js, so interop views and filmstrip's widget agree.
 CATEGORY_COLORS: tuple[tuple[int, int, int], ...] = (
     (31, 119, 180),
     (255, 127, 14),
