@@ -16,7 +16,7 @@ setup-system:
 	fi
 
 setup-python:
-	$(PIP) install -q --disable-pip-version-check -e ".[test]"
+	$(PIP) install -q --disable-pip-version-check -e ".[test,interop]"
 
 build-js:
 	cd js && $(NPM) ci --no-audit --no-fund --silent && $(NPM) run build --silent
