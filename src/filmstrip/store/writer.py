@@ -122,13 +122,14 @@ class Writer:
                 line[key] = scalar_cell(value)
             text = _line_text(line, entry)
             with self._cond:
+                if self._pending:  # keep order behind queued media steps
+                    self._wait_for_room(0)
                 self._seq += 1
                 if not self._pending:
                     self._lines.append(text)
                     self._lines_last_seq = self._seq
-                    return
-                self._pending.append(_Item(self._seq, step, time_, None, [], 0, text))
-                self._wait_for_room(0)
+                else:
+                    self._pending.append(_Item(self._seq, step, time_, None, [], 0, text))
                 return
         nbytes = sum(nbytes_of(value) for value in entry.values())
         with self._cond:
