@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from raw_media import RawBytes  # noqa: E402
+from raw_media import RawBytes
 
-import filmstrip.store as store  # noqa: E402
+from filmstrip import store
 
 
 def image_or_bytes(step: int):
@@ -52,7 +52,8 @@ def main() -> None:
     elif mode == "exit":
         for step in range(steps):
             run.log({"loss": float(step), "blob": RawBytes(bytes([step % 256]) * 1000, str(step))})
-        # no finish(): interpreter exit must drain the writer and mark the run finished
+        run.log({"uncommitted": RawBytes(b"pending at exit")}, commit=False)
+        # no finish(): interpreter exit must commit, drain the writer and mark the run finished
     else:
         raise SystemExit(f"unknown mode {mode!r}")
 

@@ -31,7 +31,7 @@ class RawBytes(Media):
         return {"label": self.label, "buffers": {"raw": self.data}}
 
     @classmethod
-    def from_payload(cls, payload: Payload) -> "RawBytes":
+    def from_payload(cls, payload: Payload) -> RawBytes:
         cls._check_version(payload, cls)
         return cls(payload["buffers"]["raw"], payload["label"])
 

@@ -15,10 +15,10 @@ import pytest
 
 HELPERS = Path(__file__).parents[1] / "helpers"
 sys.path.insert(0, str(HELPERS))
-from raw_media import RawBytes  # noqa: E402
+from raw_media import RawBytes
 
-import filmstrip.store as store  # noqa: E402
-from filmstrip.store.values import cell_refs  # noqa: E402
+from filmstrip import store
+from filmstrip.store.values import cell_refs
 
 
 def start_logger(root: Path, run_id: str, mode: str, steps: int = 50) -> subprocess.Popen:

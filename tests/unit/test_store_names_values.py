@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "helpers"))
-from raw_media import RawBytes  # noqa: E402
+from raw_media import RawBytes
 
-from filmstrip.store import init  # noqa: E402
-from filmstrip.store.names import validate_key, validate_path_name  # noqa: E402
-from filmstrip.store.values import flatten  # noqa: E402
+from filmstrip.store import init
+from filmstrip.store.names import validate_key, validate_path_name
+from filmstrip.store.values import flatten
 
 BAD_NAMES = ["..", "a/../b", "a/b", "a\\b", "a\x00b", "", "   ", "x" * 129, ".", "tab\tname", "con", "a:b"]
 

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "helpers"))
-from raw_media import RawBytes  # noqa: E402
+from raw_media import RawBytes
 
-import filmstrip.store as store  # noqa: E402
-from filmstrip.store import session  # noqa: E402
-from filmstrip.store.values import cell_refs  # noqa: E402
+from filmstrip import store
+from filmstrip.store import session
+from filmstrip.store.values import cell_refs
 
 
 @pytest.fixture(params=["disk", "memory"])
@@ -221,10 +221,9 @@ def test_log_after_finish_is_an_error(new_run):
 
 
 def test_context_manager_marks_crashed_on_exception(tmp_path):
-    with pytest.raises(RuntimeError):
-        with store.init(dir=tmp_path, project="p") as run:
-            run.log({"a": 1})
-            raise RuntimeError("training blew up")
+    with pytest.raises(RuntimeError), store.init(dir=tmp_path, project="p") as run:
+        run.log({"a": 1})
+        raise RuntimeError("training blew up")
     assert run.status == "crashed"
     assert store.open(run.path).status == "crashed"
     with store.init(dir=tmp_path, project="p") as ok:

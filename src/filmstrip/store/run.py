@@ -113,7 +113,7 @@ class Config(MutableMapping):
     (0.0003, 32)
     """
 
-    def __init__(self, run: "Run", values: dict[str, Any]) -> None:
+    def __init__(self, run: Run, values: dict[str, Any]) -> None:
         object.__setattr__(self, "_run", run)
         object.__setattr__(self, "_values", values)
 
@@ -169,7 +169,7 @@ class Summary(MutableMapping):
     0.1
     """
 
-    def __init__(self, run: "Run", cells: dict[str, Any]) -> None:
+    def __init__(self, run: Run, cells: dict[str, Any]) -> None:
         self._run = run
         self._cells = cells
         self._lock = threading.Lock()
@@ -240,7 +240,7 @@ class Summary(MutableMapping):
         return f"Summary({shown!r})"
 
 
-_LIVE_RUNS: "weakref.WeakSet[Run]" = weakref.WeakSet()
+_LIVE_RUNS: weakref.WeakSet[Run] = weakref.WeakSet()
 
 
 def _finish_live_runs() -> None:
@@ -292,7 +292,7 @@ class Run:
     @classmethod
     def _create(cls, *, root: Path | str | None, project: str | None, name: str | None,
                 id: str | None, config: Any, notes: str | None, tags: Any,
-                mode: str, settings: Mapping[str, Any] | None) -> "Run":
+                mode: str, settings: Mapping[str, Any] | None) -> Run:
         if mode not in ("disk", "memory"):
             raise ValueError(f"mode: expected 'disk' or 'memory', got {mode!r}")
         settings = _check_settings(settings)
@@ -347,7 +347,7 @@ class Run:
         return run
 
     @classmethod
-    def _open(cls, path: Path | str) -> "Run":
+    def _open(cls, path: Path | str) -> Run:
         run_dir = Path(path)
         meta = disk.read_run_json(run_dir)
         run = cls(meta, mode="read", path=run_dir)
@@ -479,7 +479,7 @@ class Run:
         if error is not None:
             raise error
 
-    def __enter__(self) -> "Run":
+    def __enter__(self) -> Run:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -63,7 +63,7 @@ def finish(exit_code: int = 0) -> None:
         run.finish(exit_code=exit_code)
 
 
-def open(path: str | os.PathLike) -> Run:  # noqa: A001 - the public name mirrors the design
+def open(path: str | os.PathLike) -> Run:
     """Open a run directory read-only (it may still be written by another process)."""
     return Run._open(Path(path))
 

@@ -48,7 +48,7 @@ class _Item:
     """One queued step: media ``entry`` with encode ``futures``, or an already serialised
     scalar line (``text``) waiting behind earlier media steps to keep submission order."""
 
-    __slots__ = ("seq", "step", "time", "entry", "futures", "nbytes", "text")
+    __slots__ = ("entry", "futures", "nbytes", "seq", "step", "text", "time")
 
     def __init__(self, seq, step, time_, entry, futures, nbytes, text=None):
         self.text = text
@@ -135,12 +135,25 @@ class Writer:
         with self._cond:
             self._wait_for_room(nbytes)
         unique = list({id(m): m for m in media}.values())
-        futures = [self._pool.submit(m.to_payload) for m in unique]
+        futures = [self._submit_encode(m) for m in unique]
         with self._cond:
             self._seq += 1
             self._pending.append(_Item(self._seq, step, time_, entry, futures, nbytes))
             self._pending_bytes += nbytes
             self._cond.notify_all()
+
+    def _submit_encode(self, media: Any) -> concurrent.futures.Future:
+        try:
+            return self._pool.submit(media.to_payload)
+        except RuntimeError:
+            # At interpreter exit the executor refuses new work (its exit hook runs before
+            # atexit handlers); a step committed by finish() then is encoded right here.
+            future: concurrent.futures.Future = concurrent.futures.Future()
+            try:
+                future.set_result(media.to_payload())
+            except Exception as exc:
+                future.set_exception(exc)
+            return future
 
     def _wait_for_room(self, nbytes: int) -> None:
         # Called with self._cond held.
@@ -230,7 +243,7 @@ class Writer:
             if head is not None:
                 if head.entry is not None:
                     remaining = max(0.0, next_flush - time.monotonic())
-                    done, waiting = concurrent.futures.wait(head.futures, timeout=remaining)
+                    _, waiting = concurrent.futures.wait(head.futures, timeout=remaining)
                     if waiting and not closing:
                         self._flush_lines()
                         next_flush = time.monotonic() + self.flush_interval
@@ -359,7 +372,7 @@ def _line_text(line: dict[str, Any], entry: dict[str, Value]) -> str:
         raise TypeError(f"step {line.get('_step')}: keys {sorted(entry)} cannot be stored as JSON: {exc}") from exc
 
 
-_LIVE_WRITERS: "weakref.WeakSet[Writer]" = weakref.WeakSet()
+_LIVE_WRITERS: weakref.WeakSet[Writer] = weakref.WeakSet()
 _EXIT_HOOKS: list[Callable[[], None]] = []
 
 
@@ -370,7 +383,7 @@ def register_exit_hook(hook: Callable[[], None]) -> None:
 
 @atexit.register
 def _drain_at_exit() -> None:
-    for hook in list(_EXIT_HOOKS):
+    for hook in _EXIT_HOOKS:
         try:
             hook()
         except Exception:
