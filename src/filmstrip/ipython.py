@@ -17,7 +17,6 @@ figures are all caught the same way. Loading the extension imports nothing heavy
 
 from __future__ import annotations
 
-import io
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -63,10 +62,7 @@ def _is_figure(value: Any) -> bool:
 def _figure_to_image(figure: Any) -> Any:
     from filmstrip.media.image import Image
 
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight")
-    buffer.seek(0)
-    return Image(buffer)
+    return Image(figure)
 
 
 def value_to_loggable(name: str, value: Any) -> Any:

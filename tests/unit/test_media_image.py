@@ -478,3 +478,20 @@ def test_round_trip_jpeg_and_rgba_and_inequality(tmp_path):
     assert from_payload(rgba.to_payload()) == rgba
     assert Image(np.zeros((2, 2))) != Image(np.ones((2, 2)))
     assert Image(np.zeros((2, 2)), caption="a") != Image(np.zeros((2, 2)), caption="b")
+
+
+def test_matplotlib_figure_becomes_its_rendered_png():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(2, 1), dpi=50)
+    fig.patch.set_facecolor((1.0, 0.0, 0.0))
+    ax.set_axis_off()
+    image = Image(fig, caption="loss curve")
+    plt.close(fig)
+    pixels = image.to_numpy()
+    assert image.to_payload()["format"] == "png"
+    assert pixels.shape[0] > 10 and pixels.shape[1] > 10
+    assert tuple(pixels[1, 1, :3]) == (255, 0, 0)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import warnings
 from typing import Any
 
@@ -120,6 +121,18 @@ def to_channel_last(array: np.ndarray, *, name: str) -> np.ndarray:
     return array
 
 
+def _is_matplotlib_figure(value: Any) -> bool:
+    # Checked through sys.modules so matplotlib is never imported here.
+    figure_module = sys.modules.get("matplotlib.figure")
+    return figure_module is not None and isinstance(value, figure_module.Figure)
+
+
+def _figure_png(figure: Any) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    return buffer.getvalue()
+
+
 def _display_mode(pil: PIL.Image.Image) -> str:
     """The payload mode ("L", "LA", "RGB", "RGBA") a PIL image is shown in."""
     if pil.mode in ACCEPTED_MODES:
@@ -149,8 +162,8 @@ def _check_caption(caption: Any) -> str | None:
 class Image(Media):
     """An image, optionally with segmentation masks and bounding boxes.
 
-    Accepts a numpy array (or torch/jax tensor), a ``PIL.Image``, a path or a binary file
-    object. Float arrays in [0, 1] are scaled by 255, in [-1, 1] mapped to 0..255.
+    Accepts a numpy array (or torch/jax tensor), a ``PIL.Image``, a matplotlib figure, a path
+    or a binary file object. Float arrays in [0, 1] are scaled by 255, in [-1, 1] mapped to 0..255.
 
     >>> import numpy as np, filmstrip as fs
     >>> pixels = np.zeros((32, 48, 3), dtype=np.uint8)
@@ -185,7 +198,9 @@ class Image(Media):
         self._file_format: str | None = None
         self._decoded: PIL.Image.Image | None = None
 
-        if isinstance(data_or_path, PIL.Image.Image):
+        if _is_matplotlib_figure(data_or_path):
+            self._init_from_bytes(_figure_png(data_or_path), mode, "matplotlib figure")
+        elif isinstance(data_or_path, PIL.Image.Image):
             self._init_from_pil(data_or_path.copy(), mode)
         elif isinstance(data_or_path, (str, os.PathLike)):
             self._init_from_bytes(_read_image_file(data_or_path), mode, os.fspath(data_or_path))
@@ -202,8 +217,8 @@ class Image(Media):
             self._init_from_array(array, mode)
         else:
             raise TypeError(
-                "data_or_path: expected a numpy array (or tensor), PIL.Image, path or binary "
-                f"file object, got {type(data_or_path).__name__}"
+                "data_or_path: expected a numpy array (or tensor), PIL.Image, matplotlib figure, "
+                f"path or binary file object, got {type(data_or_path).__name__}"
             )
         self._masks = overlays.validate_masks(masks, self.height, self.width)
         self._boxes = overlays.validate_boxes(boxes)
