@@ -3,6 +3,7 @@
 // which the host uses to sync interaction back (to Python traits, or to the export's state).
 import * as image from "./image.js";
 import * as histogram from "./histogram.js";
+import * as histogram_series from "./histogram_series.js";
 import * as audio from "./audio.js";
 import * as video from "./video.js";
 import * as table from "./table.js";
@@ -10,7 +11,7 @@ import * as html from "./html.js";
 import * as scalars from "./scalars.js";
 import * as message from "./message.js";
 
-const RENDERERS = { image, histogram, audio, video, table, html, scalars };
+const RENDERERS = { image, histogram, histogram_series, audio, video, table, html, scalars };
 
 /** The renderer module for a payload type; a message panel for unknown types. */
 export function rendererFor(type) {
