@@ -140,6 +140,7 @@ function mountClip(el, payload, options) {
     const d = duration();
     audio.currentTime = Math.max(0, d ? Math.min(d, seconds) : seconds);
     placePlayhead();
+    if (audio.paused) report(); // now, not on "seeked": Python sees the seek without a race
   };
 
   cleanups.push(
