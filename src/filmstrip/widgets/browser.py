@@ -578,6 +578,13 @@ class RunBrowser(anywidget.AnyWidget):
         for content, chunks in split_reply(header, value):
             self.send(content, chunks)
 
+    def save_html(self, path: str | os.PathLike, **options: Any) -> Path:
+        """Write this browser (its runs, keys and view state) to one offline HTML file; options
+        as for :func:`filmstrip.export_html` (steps, every, keys, max_image_size)."""
+        from filmstrip.export.html import export_html
+
+        return export_html(self, path, **options)
+
 
 def browser_for(run: Any) -> RunBrowser:
     """The run browser for one run (what a Run shows as a cell's result)."""
