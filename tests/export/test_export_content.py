@@ -190,3 +190,18 @@ def test_report_line_and_size_warning(tmp_path, monkeypatch):
     monkeypatch.setattr("filmstrip.export.html.WARN_BYTES", 1000)
     with pytest.warns(UserWarning, match="browsers get slow above ~50 MB"):
         fs.export_html(run, tmp_path / "r2.html", report=None)
+
+
+def test_cli_export_writes_the_file_and_reports(tmp_path, capsys):
+    from filmstrip.cli import main
+
+    run = logged_run(6)
+    out = tmp_path / "cli.html"
+    code = main(["export", str(run.path), "-o", str(out), "--steps", "every:2", "--keys", "img",
+                 "--max-image-size", "16"])
+    assert code == 0
+    _, manifest, _ = read_export(out)
+    assert manifest["views"][0]["state"]["index"][0]["keys"]["img"]["steps"] == [0, 2, 4, 5]
+    assert f"filmstrip export: {out}" in capsys.readouterr().err
+    assert main(["export", str(tmp_path / "missing"), "-o", str(out)]) == 2
+    assert "is not a run directory" in capsys.readouterr().err

@@ -112,7 +112,7 @@ class StepSelection:
             high = "" if self.high is None else self.high
             parts.append(f"steps {low}:{high}")
         if self.every > 1:
-            parts.append(f"every {self.every}th step and the last")
+            parts.append(f"every {self.every} steps and the last")
         return ", ".join(parts) or "all steps"
 
 
