@@ -10,6 +10,14 @@ from filmstrip.widgets.table import TableWidget
 pytestmark = pytest.mark.browser
 
 ROW = ".fs-table-row"
+TRACK_URLS = """() => {
+  if (window.__urls) return;
+  window.__urls = {created: new Set(), revoked: new Set()};
+  const create = URL.createObjectURL, revoke = URL.revokeObjectURL;
+  URL.createObjectURL = (obj) => { const u = create(obj); window.__urls.created.add(u); return u; };
+  URL.revokeObjectURL = (u) => { window.__urls.revoked.add(u); return revoke(u); };
+}"""
+UNREVOKED = "() => [...window.__urls.created].filter(u => !window.__urls.revoked.has(u)).length"
 
 
 def numbered_table(n: int) -> Table:
@@ -96,6 +104,7 @@ def test_image_cell_shows_the_decoded_image(page, mount):
     pixels = np.zeros((16, 16, 3), np.uint8)
     pixels[..., 1] = 200  # green
     table = Table(columns=["name", "picture"], data=[["green square", Image(pixels)]])
+    page.evaluate(TRACK_URLS)
     view = mount(TableWidget(table))
     cell = view.root.locator("[data-media='image']")
     cell.wait_for()
@@ -104,6 +113,7 @@ def test_image_cell_shows_the_decoded_image(page, mount):
     centre = shot[shot.shape[0] // 2, shot.shape[1] // 2].astype(int)
     assert abs(centre - np.array([0, 200, 0])).max() <= 8, centre
     assert view.destroy() == 0
+    assert page.evaluate(UNREVOKED) == 0
 
 
 def test_column_names_and_cells_are_text_not_html(page, mount):
