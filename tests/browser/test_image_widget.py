@@ -280,3 +280,15 @@ def test_python_validates_view_state():
 def test_destroy_leaves_no_listeners(mount):
     view = mounted(mount, ImageWidget(make_image()))
     assert view.destroy() == 0
+
+
+def test_every_focusable_control_suppresses_notebook_shortcuts_itself(mount):
+    # JupyterLab matches command-mode shortcuts against the focused element before looking for
+    # an ancestor with data-lm-suppress-shortcuts, so the attribute must be on the control.
+    view = mounted(mount, ImageWidget(make_image()))
+    focusable = view.root.locator("button, input, [tabindex]")
+    assert focusable.count() >= 8
+    missing = focusable.evaluate_all(
+        "(els) => els.filter((e) => e.getAttribute('data-lm-suppress-shortcuts') !== 'true')"
+        ".map((e) => e.outerHTML.slice(0, 80))")
+    assert missing == []

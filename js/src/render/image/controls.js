@@ -8,6 +8,11 @@ import { hiddenClassIds, isLayerHidden, MAX_ZOOM, MIN_ZOOM, toggled, toggledClas
 
 const ZOOM_STEP = 1.5;
 
+// JupyterLab matches command-mode shortcuts against the focused element itself
+// (".jp-Notebook.jp-mod-commandMode :focus:not(:read-write)") before it reaches an ancestor
+// with data-lm-suppress-shortcuts, so every focusable control must carry the attribute.
+const SUPPRESS = { "data-lm-suppress-shortcuts": "true" };
+
 function niceStep(range) {
   if (!(range > 0)) return 1;
   const raw = range / 100;
@@ -34,7 +39,7 @@ export function mountControls(parent, structure, state, onPatch) {
   let signature = "";
   const legends = h("div", { class: "fs-image-legends" });
   const opacityInput = h("input", {
-    type: "range", min: "0", max: "1", step: "0.05", class: "fs-opacity", "aria-label": "Mask opacity",
+    ...SUPPRESS, type: "range", min: "0", max: "1", step: "0.05", class: "fs-opacity", "aria-label": "Mask opacity",
     oninput: () => onPatch({ mask_opacity: Number(opacityInput.value) }),
   });
   const opacityValue = h("output", { class: "fs-opacity-value" });
@@ -43,9 +48,9 @@ export function mountControls(parent, structure, state, onPatch) {
   const zoomValue = h("span", { class: "fs-zoom-value fs-muted" });
   const zoomBy = (factor) => onPatch({ zoom: clampZoom(current.zoom * factor) });
   const zoomRow = h("span", { class: "fs-image-zoom" },
-    h("button", { type: "button", class: "fs-zoom-out", "aria-label": "Zoom out", title: "Zoom out (-)", onclick: () => zoomBy(1 / ZOOM_STEP) }, "−"),
-    h("button", { type: "button", class: "fs-zoom-in", "aria-label": "Zoom in", title: "Zoom in (+)", onclick: () => zoomBy(ZOOM_STEP) }, "+"),
-    h("button", { type: "button", class: "fs-zoom-reset", "aria-label": "Fit image", title: "Fit (0)", onclick: () => onPatch({ zoom: MIN_ZOOM }) }, "Fit"),
+    h("button", { ...SUPPRESS, type: "button", class: "fs-zoom-out", "aria-label": "Zoom out", title: "Zoom out (-)", onclick: () => zoomBy(1 / ZOOM_STEP) }, "−"),
+    h("button", { ...SUPPRESS, type: "button", class: "fs-zoom-in", "aria-label": "Zoom in", title: "Zoom in (+)", onclick: () => zoomBy(ZOOM_STEP) }, "+"),
+    h("button", { ...SUPPRESS, type: "button", class: "fs-zoom-reset", "aria-label": "Fit image", title: "Fit (0)", onclick: () => onPatch({ zoom: MIN_ZOOM }) }, "Fit"),
     zoomValue);
   const mainRow = h("div", { class: "fs-controls" }, opacityRow, zoomRow);
   const root = h("div", { class: "fs-image-controls" }, legends, mainRow, scoresRow);
@@ -56,13 +61,13 @@ export function mountControls(parent, structure, state, onPatch) {
     for (const layer of next.layers) {
       const classButtons = layer.classes.map(({ id, label }) =>
         h("button", {
-          type: "button", class: "fs-class-toggle", "data-layer": layer.name, "data-class-id": String(id),
+          ...SUPPRESS, type: "button", class: "fs-class-toggle", "data-layer": layer.name, "data-class-id": String(id),
           title: `${label} (class ${id}): show or hide`,
           onclick: () => onPatch(toggledClass(current, layer.name, id)),
         }, h("span", { class: "fs-swatch", style: { background: cssColor(classColor(id)) } }), " ", label));
       legends.append(h("div", { class: "fs-legend", role: "group", "aria-label": `${layer.name} classes`, "data-layer": layer.name },
         h("button", {
-          type: "button", class: "fs-layer-toggle", "data-layer": layer.name, title: `show or hide ${layerKind(layer)} "${layer.name}"`,
+          ...SUPPRESS, type: "button", class: "fs-layer-toggle", "data-layer": layer.name, title: `show or hide ${layerKind(layer)} "${layer.name}"`,
           onclick: () => onPatch({ hidden_layers: toggled(current.hidden_layers, layer.name) }),
         }, layer.name),
         h("span", { class: "fs-muted fs-layer-kind" }, layerKind(layer)),
@@ -71,7 +76,7 @@ export function mountControls(parent, structure, state, onPatch) {
     scoresRow.replaceChildren();
     for (const score of next.scores) {
       const input = h("input", {
-        type: "range", class: "fs-score-threshold", "data-score": score.name,
+        ...SUPPRESS, type: "range", class: "fs-score-threshold", "data-score": score.name,
         min: String(score.min), max: String(score.max), step: String(niceStep(score.max - score.min)),
         "aria-label": `Minimum ${score.name} score`, disabled: score.max <= score.min,
       });

@@ -22,7 +22,11 @@ const HOVER_HINT = "Hover the image to read pixel values";
 export function mountImageView(parent, { compact = false, maxHeight, onInteract }) {
   const canvas = h("canvas", { class: "fs-image-canvas" });
   const overlay = h("canvas", { class: "fs-image-boxes", "aria-hidden": "true" });
-  const viewport = h("div", { class: "fs-image-viewport", tabindex: "0", role: "img" }, canvas, overlay);
+  const viewport = h("div", {
+    class: "fs-image-viewport", tabindex: "0", role: "img",
+    // JupyterLab checks the focused element itself for this (see controls.js).
+    "data-lm-suppress-shortcuts": "true",
+  }, canvas, overlay);
   const readout = h("div", { class: "fs-image-readout fs-muted" });
   const problem = h("div", { class: "fs-error", role: "status", hidden: true });
   const root = h("div", { class: `fs-image-view${compact ? " fs-compact" : ""}`, "data-ready": "false" },

@@ -1,0 +1,196 @@
+"""End-to-end fixtures: a real JupyterLab server and Debian's Chromium driving it.
+
+Reusable by every e2e test::
+
+    def test_something(lab, lab_page):
+        lab.write_notebook("demo.ipynb", ["import filmstrip as fs", "print(1 + 1)"])
+        notebook = lab.open_notebook(lab_page, "demo.ipynb")   # waits for an idle kernel
+        notebook.run_cell(0)
+        notebook.run_cell(1)
+        assert "2" in notebook.output_text(1)
+
+The server starts once per session on a random port with a random token, with every Jupyter
+directory (config, data, runtime, IPython) inside a temp dir, and is stopped by its own pid.
+Startup takes 10-15 s on a quiet 2-core machine; do not run e2e tests in parallel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+START_TIMEOUT_S = 120
+KERNEL_TIMEOUT_MS = 120_000
+CELL_TIMEOUT_MS = 60_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _notebook_json(cells: list[str]) -> dict:
+    return {
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "id": f"cell-{k}", "metadata": {},
+             "outputs": [], "source": source}
+            for k, source in enumerate(cells)
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+class LabNotebook:
+    """An open notebook tab: run cells and read their outputs from the DOM."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def cell(self, index: int):
+        return self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").nth(index)
+
+    def run_cell(self, index: int) -> None:
+        """Click into the cell's editor, press Shift+Enter and wait until the kernel is done."""
+        self.cell(index).locator(".jp-InputArea-editor").click()
+        self.page.keyboard.press("Shift+Enter")
+        self.page.wait_for_function(
+            """(i) => {
+                 const panel = window.jupyterapp.shell.currentWidget;
+                 const cell = panel.content.widgets[i];
+                 const kernel = panel.sessionContext.session?.kernel;
+                 return cell.model.executionCount !== null && !cell.promptNode?.textContent.includes('*')
+                        && kernel && kernel.status === 'idle';
+               }""",
+            arg=index,
+            timeout=CELL_TIMEOUT_MS,
+        )
+
+    def output(self, index: int):
+        return self.cell(index).locator(".jp-OutputArea")
+
+    def output_text(self, index: int) -> str:
+        return self.output(index).inner_text()
+
+
+class JupyterLab:
+    """A running JupyterLab server (see the module docstring)."""
+
+    def __init__(self, root_dir: Path, port: int, token: str, process: subprocess.Popen):
+        self.root_dir = root_dir
+        self.port = port
+        self.token = token
+        self.process = process
+        self.base_url = f"http://127.0.0.1:{port}"
+
+    def url(self, path: str) -> str:
+        separator = "&" if "?" in path else "?"
+        return f"{self.base_url}/{path.lstrip('/')}{separator}token={self.token}"
+
+    def write_notebook(self, name: str, cells: list[str]) -> Path:
+        path = self.root_dir / name
+        path.write_text(json.dumps(_notebook_json(cells), indent=1), encoding="utf-8")
+        return path
+
+    def open_notebook(self, page, name: str) -> LabNotebook:
+        """Open a notebook in a fresh workspace and wait for its kernel to be idle."""
+        page.goto(self.url(f"lab/tree/{name}?reset"))
+        page.wait_for_function(
+            """() => {
+                 const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+                 const kernel = w && w.sessionContext && w.sessionContext.session
+                                && w.sessionContext.session.kernel;
+                 return kernel && kernel.status === 'idle';
+               }""",
+            timeout=KERNEL_TIMEOUT_MS,
+        )
+        return LabNotebook(page)
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """A JupyterLab server for the whole session, stopped by its own pid at the end."""
+    base = tmp_path_factory.mktemp("jupyterlab")
+    root_dir = base / "notebooks"
+    root_dir.mkdir()
+    env = dict(os.environ)
+    for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
+                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")):
+        (base / sub).mkdir()
+        env[var] = str(base / sub)
+    env["FILMSTRIP_DIR"] = str(base / "filmstrip-runs")
+    port, token = _free_port(), secrets.token_hex(16)
+    log = open(base / "lab.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+         f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={root_dir}", "--allow-root", "--LabApp.expose_app_in_browser=True",
+         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    server = JupyterLab(root_dir, port, token, process)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"JupyterLab exited with {process.returncode}; log: {base / 'lab.log'}")
+            try:
+                with urllib.request.urlopen(server.url("api/status"), timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"JupyterLab did not answer within {START_TIMEOUT_S} s; log: {base / 'lab.log'}")
+            time.sleep(0.5)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def lab_browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def lab_page(lab_browser):
+    """A fresh browser page; ``page.console_errors`` collects console errors and page errors."""
+    context = lab_browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.console_errors = errors
+    yield page
+    context.close()
