@@ -292,3 +292,39 @@ def test_every_focusable_control_suppresses_notebook_shortcuts_itself(mount):
         "(els) => els.filter((e) => e.getAttribute('data-lm-suppress-shortcuts') !== 'true')"
         ".map((e) => e.outerHTML.slice(0, 80))")
     assert missing == []
+
+
+def test_zoom_buttons_wheel_and_drag_pan(mount, page):
+    widget = ImageWidget(make_image())
+    view = mounted(mount, widget)
+    view.root.locator(".fs-zoom-in").click()
+    view.sync()
+    assert widget.zoom == pytest.approx(1.5)
+    view.root.locator(".fs-zoom-reset").click()
+    view.sync()
+    assert widget.zoom == 1.0
+
+    viewport = view.root.locator(".fs-image-viewport")
+    box = viewport.bounding_box()
+    page.mouse.move(box["x"] + 10, box["y"] + 10)
+    page.mouse.wheel(0, -400)  # no focus, no Ctrl: the page scrolls, the image does not zoom
+    view.sync()
+    assert widget.zoom == 1.0
+    viewport.focus()
+    page.mouse.wheel(0, -400)
+    page.wait_for_function("() => document.querySelector('.fs-image-viewport').dataset.zoom !== '1'")
+    view.sync()
+    assert widget.zoom > 1.5
+    # Zoomed about the pointer near the top-left corner: image pixel (0, 0) stays there.
+    hover = view.root.locator(".fs-image-readout")
+    page.mouse.move(box["x"] + 2, box["y"] + 2)
+    assert hover.inner_text().startswith("x 0, y 0")
+    # Drag left/up by 200 px: the pixel under the pointer moves right/down in the image.
+    page.mouse.move(box["x"] + 300, box["y"] + 300)
+    before = hover.inner_text()
+    page.mouse.down()
+    page.mouse.move(box["x"] + 100, box["y"] + 100, steps=4)
+    page.mouse.up()
+    assert hover.inner_text() == before  # the same image pixel followed the pointer
+    page.mouse.move(box["x"] + 300, box["y"] + 300)
+    assert hover.inner_text() != before

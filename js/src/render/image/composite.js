@@ -17,15 +17,15 @@ export function compositeMasks(image, masks, state, out) {
   if (alpha <= 0) return out;
   const keep = 1 - alpha;
   const minAlpha = Math.round(alpha * 255);
-  for (const { name, ids } of masks) {
+  for (const { name, ids, classes } of masks) {
     if (isLayerHidden(state, name)) continue;
     const hidden = hiddenClassIds(state, name);
-    let maxId = 0;
-    for (let i = 0; i < ids.length; i++) if (ids[i] > maxId) maxId = ids[i];
+    const present = classes || presentIds(ids);
+    const maxId = present.reduce((max, id) => Math.max(max, id), 0);
     // Per class id: visible flag and the colour's contribution colour * a.
     const visible = new Uint8Array(maxId + 1);
     const tint = new Float32Array((maxId + 1) * 3);
-    for (let id = 0; id <= maxId; id++) {
+    for (const id of present) {
       if (hidden.has(id)) continue;
       const [r, g, b] = classColor(id);
       visible[id] = 1;
@@ -44,4 +44,10 @@ export function compositeMasks(image, masks, state, out) {
     }
   }
   return out;
+}
+
+function presentIds(ids) {
+  const seen = new Set();
+  for (let i = 0; i < ids.length; i++) seen.add(ids[i]);
+  return [...seen];
 }

@@ -30,7 +30,8 @@ function maskIds(pixels, encoding, layerName) {
 }
 
 /**
- * @returns {Promise<{image: ImageData, masks: {name: string, ids: Uint16Array, classLabels: object}[]}>}
+ * @returns {Promise<{image: ImageData, masks: {name: string, ids: Uint16Array, classLabels: object,
+ *           classes: number[] | null}[]}>} (`classes`: the ids present, from the payload)
  */
 export async function decodeImagePayload(payload) {
   const buffers = payload.buffers || {};
@@ -46,7 +47,10 @@ export async function decodeImagePayload(payload) {
         `mask layer "${name}" is ${pixels.width}x${pixels.height}, the image is ${image.width}x${image.height}`,
       );
     }
-    masks.push({ name, ids: maskIds(pixels, mask.encoding, name), classLabels: mask.class_labels || {} });
+    masks.push({
+      name, ids: maskIds(pixels, mask.encoding, name), classLabels: mask.class_labels || {},
+      classes: Array.isArray(mask.classes) ? mask.classes : null,
+    });
   }
   return { image, masks };
 }
