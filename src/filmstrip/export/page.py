@@ -30,15 +30,18 @@ HOST_BUNDLE = "export.js"
 # payload type -> the bundle holding its renderer when it is not in the host bundle.
 HEAVY_BUNDLES = {"object3d": "object3d.js", "molecule": "molecule.js"}
 
-PAGE_CSS = """
+BODY_CSS = """
 body { margin: 0; padding: 16px 24px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI",
   sans-serif; color: #1f2328; background: #fff; }
 .fs-export-header { margin: 0 0 12px; }
 .fs-export-header h1 { font-size: 18px; margin: 0 0 4px; }
 .fs-export-header p { margin: 0; color: #59636e; font-size: 12px; }
+"""
+VIEW_CSS = """
 .fs-export-view { margin: 8px 0 16px; max-width: 1200px; }
 .fs-export-missing { padding: 12px; border: 1px dashed #bbb; color: #59636e; }
 """
+PAGE_CSS = BODY_CSS + VIEW_CSS
 
 _SCRIPT_END = re.compile(r"</(script)", re.IGNORECASE)
 
