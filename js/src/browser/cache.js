@@ -26,6 +26,31 @@ export function payloadCache({ maxEntries = 400, maxBytes = 256 * 1024 * 1024 } 
     }
   };
 
+  /** A pending entry that the first of load() or put() settles. */
+  const settleable = (key) => {
+    const entry = { bytes: 0 };
+    entry.promise = new Promise((resolve, reject) => {
+      entry.settle = (value) => {
+        if ("value" in entry || entry.failed) return;
+        entry.value = value;
+        if (entries.get(key) === entry) {
+          entry.bytes = sizeOf(value);
+          bytes += entry.bytes;
+          evict();
+        }
+        resolve(value);
+      };
+      entry.fail = (err) => {
+        if ("value" in entry || entry.failed) return;
+        entry.failed = true;
+        if (entries.get(key) === entry) entries.delete(key);
+        reject(err);
+      };
+    });
+    entries.set(key, entry);
+    return entry;
+  };
+
   return {
     /** The cached value (moved to most recent) or undefined. */
     peek(key) {
@@ -44,24 +69,15 @@ export function payloadCache({ maxEntries = 400, maxBytes = 256 * 1024 * 1024 } 
         entries.set(key, hit);
         return hit.promise;
       }
-      const entry = { bytes: 0 };
-      entry.promise = load().then(
-        (value) => {
-          if (entries.get(key) === entry) {
-            entry.value = value;
-            entry.bytes = sizeOf(value);
-            bytes += entry.bytes;
-            evict();
-          }
-          return value;
-        },
-        (err) => {
-          if (entries.get(key) === entry) entries.delete(key);
-          throw err;
-        },
-      );
-      entries.set(key, entry);
+      const entry = settleable(key);
+      load().then((value) => entry.settle(value), (err) => entry.fail(err));
       return entry.promise;
+    },
+    /** Store a value sent unasked; it also answers a fetch of the same entry still under way. */
+    put(key, value) {
+      const entry = entries.get(key);
+      if (entry && "value" in entry) return;
+      (entry || settleable(key)).settle(value);
     },
     clear() {
       entries.clear();

@@ -294,13 +294,25 @@ export function mountBrowser(el, source) {
     const target = Math.min(stops.length - 1, Math.max(0, position + delta));
     goTo(stops[target]);
   };
+  // The slider's keys are handled here rather than natively: notebook front ends cancel arrow
+  // keys on focused controls in command mode, which would leave a native range input dead.
+  const SLIDER_KEYS = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1, PageDown: -10, PageUp: 10 };
   offs.push(listen(el, "keydown", (event) => {
-    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
     const target = event.target;
-    const editable = target.closest && target.closest("input, select, textarea, [contenteditable='true'], [contenteditable='']");
     const key = event.key;
+    if (target === bar.slider) {
+      if (key in SLIDER_KEYS || key === "Home" || key === "End") {
+        event.preventDefault();
+        if (key in SLIDER_KEYS) step(SLIDER_KEYS[key]);
+        else if (stops.length) goTo(key === "Home" ? stops[0] : stops[stops.length - 1]);
+        return;
+      }
+    }
+    if (event.defaultPrevented && target !== el) return; // a renderer used this key
+    const editable = target.closest && target.closest("input, select, textarea, [contenteditable='true'], [contenteditable='']");
     if (key === "ArrowLeft" || key === "ArrowRight" || key === "Home" || key === "End") {
-      if (editable) return; // the slider (and other inputs) handle their own keys
+      if (editable) return; // other inputs (opacity sliders, search) keep their keys
       event.preventDefault();
       if (key === "ArrowLeft") step(-1);
       else if (key === "ArrowRight") step(1);
@@ -335,7 +347,7 @@ export function mountBrowser(el, source) {
       const id = stepOrSeries && typeof stepOrSeries === "object"
         ? entryKey(uid, key, "series", stepOrSeries.count)
         : entryKey(uid, key, stepOrSeries);
-      if (!cache.has(id)) cache.get(id, () => Promise.resolve(payload));
+      cache.put(id, payload);
     }));
   }
 

@@ -328,6 +328,7 @@ class RunBrowser(anywidget.AnyWidget):
                 f"RunBrowser got unexpected keyword argument(s) {', '.join(unknown)}; accepted: "
                 f"runs, step, keys, {', '.join(sorted(accepted))}"
             )
+        new_runs = coerce_runs(runs)  # before the comm opens: bad input leaves no widget behind
         self._esm = bundle_source(self.BUNDLE)
         self._lock = threading.RLock()
         self._runs: list[Any] = []
@@ -340,7 +341,7 @@ class RunBrowser(anywidget.AnyWidget):
         self._push_counter = 0
         super().__init__(**kwargs)
         self.on_msg(self._on_custom_msg)
-        self.runs = runs
+        self.runs = new_runs
         if keys is not None:
             self.shown_keys = list(keys) if not isinstance(keys, str) else keys
         if step is not None:
@@ -485,13 +486,13 @@ class RunBrowser(anywidget.AnyWidget):
             if generation != self._generation or entries == self.index:
                 return any(e["status"] == "running" for e in entries)
             old = {e["uid"]: e for e in self.index}
+            if self.follow:  # pushed first: the page has them when the new step arrives
+                self._push_newest(old, entries)
             with self.hold_sync():
                 self.index = entries
                 self._update_keys()
                 if self.follow:
                     self.step = self._last_step()
-            if self.follow:
-                self._push_newest(old, entries)
             return any(e["status"] == "running" for e in entries)
 
     def _push_newest(self, old: dict[str, Any], entries: list[dict[str, Any]]) -> None:
@@ -524,8 +525,9 @@ class RunBrowser(anywidget.AnyWidget):
 
     def close(self) -> None:
         """Close the widget and stop its polling thread."""
-        if self._poller is not None:
-            self._poller.stop()
+        poller = getattr(self, "_poller", None)
+        if poller is not None:
+            poller.stop()
             self._poller = None
         super().close()
 
