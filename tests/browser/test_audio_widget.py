@@ -129,3 +129,21 @@ def test_list_of_clips_renders_a_stack_and_destroy_revokes_every_url(page, mount
 def test_audio_list_payload_rejects_other_media():
     with pytest.raises(TypeError, match=r"clips\[1\]: expected a filmstrip Audio .* got 'html'"):
         audio_list_payload([silence_then_tone(), {"type": "html", "v": 1, "buffers": {}}])
+
+
+def test_reference_example_at_32_hz_renders_without_errors(page, mount):
+    # The reference logs `Audio(np_array, caption="OooOoo", sample_rate=32)`: far below what
+    # Web Audio decodes at, and than <audio> plays (the page says so).
+    samples = np.sin(np.linspace(0, 20 * np.pi, 320)).astype(np.float32)
+    view = mount(AudioWidget(Audio(samples, caption="OooOoo", sample_rate=32)))
+    page.wait_for_function(
+        "['true', 'failed'].includes(document.querySelector('.fs-wave canvas').dataset.decoded)"
+    )
+    # Chromium's decoder refuses 32 Hz; the WAV samples are read directly for the waveform.
+    assert view.root.locator(".fs-wave canvas").get_attribute("data-decoded") == "true"
+    pixels = view.canvas_pixels(".fs-wave canvas")[..., :3].astype(int)
+    painted_rows = np.nonzero((np.abs(pixels - pixels[0, 0]).sum(axis=2) > 30).any(axis=1))[0]
+    # a full-scale sine drawn as a curve: it reaches near the top and the bottom
+    assert painted_rows.min() < 6 and painted_rows.max() > pixels.shape[0] - 7
+    assert "32 Hz" in view.root.locator(".fs-audio-info").inner_text()
+    assert view.destroy() == 0

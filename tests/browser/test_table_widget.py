@@ -138,3 +138,14 @@ def test_sort_column_must_name_a_column():
 
     with pytest.raises(TraitError, match=r"sort_column: 'nope' is not a column .* \['id', 'word', 'score'\]"):
         TableWidget(numbered_table(3), sort_column="nope")
+
+
+def test_audio_cell_is_a_player(page, mount):
+    from filmstrip.media.audio import Audio
+
+    clip = Audio(np.zeros(4000, np.float32), sample_rate=8000, caption="half a second")
+    view = mount(TableWidget(Table(columns=["clip"], data=[[clip]])))
+    page.wait_for_function("document.querySelector('[data-media=audio] audio')?.readyState >= 1")
+    duration = view.root.locator("[data-media='audio'] audio").evaluate("a => a.duration")
+    assert duration == pytest.approx(0.5, abs=0.01)
+    assert view.destroy() == 0

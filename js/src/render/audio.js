@@ -10,6 +10,7 @@
 import { h, listen } from "../lib/dom.js";
 import { toBytes, urlPool, mimeFor } from "../lib/buffers.js";
 import { childPayload } from "./table/nested.js";
+import { readWav } from "./audio_wav.js";
 
 const WAVE_HEIGHT = 64;
 const WAVE_COLOR = "#2f6fba";
@@ -46,7 +47,9 @@ function columnExtents(channels, columns) {
   const length = channels[0].length;
   for (let col = 0; col < columns; col++) {
     const start = Math.floor((col * length) / columns);
-    const end = Math.max(start + 1, Math.floor(((col + 1) * length) / columns));
+    // Inclusive of the next column's first sample, so short clips (fewer samples than
+    // pixels) draw a connected line rather than isolated dots.
+    const end = Math.max(start + 1, Math.floor(((col + 1) * length) / columns)) + 1;
     let lo = Infinity;
     let hi = -Infinity;
     for (const data of channels) {
@@ -83,19 +86,24 @@ function drawWave(canvas, channels) {
   ctx.fillStyle = WAVE_COLOR;
   for (let col = 0; col < width; col++) {
     const top = Math.floor(mid - extents[col * 2 + 1] * scale);
-    const bottom = Math.ceil(mid - extents[col * 2] * scale);
-    if (bottom - top > 1) ctx.fillRect(col, top, 1, bottom - top);
+    const bottom = Math.max(top + 1, Math.ceil(mid - extents[col * 2] * scale));
+    ctx.fillRect(col, top, 1, bottom - top);
   }
 }
 
-async function decodeChannels(bytes, sampleRate) {
+async function decodeChannels(bytes, sampleRate, format) {
   const rate = Math.min(MAX_DECODE_RATE, Math.max(MIN_DECODE_RATE, Number(sampleRate) || 44100));
   const context = new OfflineAudioContext(1, 1, rate);
-  // decodeAudioData detaches the buffer it gets: hand it a copy.
-  const buffer = await context.decodeAudioData(bytes.slice().buffer);
-  const channels = [];
-  for (let c = 0; c < buffer.numberOfChannels; c++) channels.push(buffer.getChannelData(c));
-  return { channels, duration: buffer.duration };
+  try {
+    // decodeAudioData detaches the buffer it gets: hand it a copy.
+    const buffer = await context.decodeAudioData(bytes.slice().buffer);
+    const channels = [];
+    for (let c = 0; c < buffer.numberOfChannels; c++) channels.push(buffer.getChannelData(c));
+    return channels;
+  } catch (err) {
+    if (format !== "wav") throw err;
+    return readWav(bytes).channels; // e.g. sample rates the browser will not resample
+  }
 }
 
 /** One clip: player, waveform, caption. */
@@ -115,7 +123,9 @@ function mountClip(el, payload, options) {
     "aria-valuemin": "0", "aria-valuenow": "0",
   }, canvas, playhead);
   const info = h("div", { class: "fs-audio-info fs-muted" });
-  const status = h("div", { class: "fs-audio-status fs-muted", role: "status" });
+  const playStatus = h("div", { class: "fs-muted" });
+  const waveStatus = h("div", { class: "fs-muted" });
+  const status = h("div", { class: "fs-audio-status", role: "status" }, playStatus, waveStatus);
   const caption = h("div", { class: "fs-caption" });
   const root = h("div", { class: "fs-audio" }, h("style", { text: CSS }));
   root.append(...(opts.compact ? [audio, status] : [audio, wave, info, status, caption]));
@@ -164,7 +174,7 @@ function mountClip(el, payload, options) {
       placePlayhead();
     }),
     listen(audio, "error", () => {
-      status.textContent = `This browser cannot play this ${payload.format || ""} clip` +
+      playStatus.textContent = `This browser cannot play this ${payload.format || ""} clip` +
         (payload.sample_rate ? ` (${payload.sample_rate} Hz)` : "") + ".";
     }),
     listen(wave, "click", (event) => {
@@ -188,7 +198,7 @@ function mountClip(el, payload, options) {
     if (started && started.catch) {
       started.catch((err) => {
         if (destroyed) return;
-        status.textContent = `Playback did not start: ${err.message || err.name}`;
+        playStatus.textContent = `Playback did not start: ${err.message || err.name}`;
         report();
       });
     }
@@ -210,16 +220,16 @@ function mountClip(el, payload, options) {
 
   if (!opts.compact) {
     drawWave(canvas, null);
-    decodeChannels(bytes, payload.sample_rate).then(
+    decodeChannels(bytes, payload.sample_rate, payload.format).then(
       (decoded) => {
         if (destroyed) return;
-        channels = decoded.channels;
+        channels = decoded;
         drawWave(canvas, channels);
         canvas.dataset.decoded = "true";
       },
       (err) => {
         if (destroyed) return;
-        status.textContent = `No waveform: the browser could not decode this clip (${err.message || err.name}).`;
+        waveStatus.textContent = `No waveform: the browser could not decode this clip (${err.message || err.name}).`;
         canvas.dataset.decoded = "failed";
       },
     );
