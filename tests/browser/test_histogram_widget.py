@@ -39,14 +39,15 @@ def test_bar_heights_follow_counts(mount):
     width = xs[-1] - xs[0] + 1
     # Three bars of equal width side by side, the fourth bin (count 0) has no bar.
     third = width / 3
-    first, second, third_bar = (
-        columns[xs[0] + int(third * k + third / 2)] for k in range(3)
-    )
+    first, second, third_bar = (columns[xs[0] + int(third * k + third / 2)] for k in range(3))
     assert second > third_bar > first
     assert second / first == pytest.approx(4, rel=0.06)
     assert third_bar / first == pytest.approx(2, rel=0.06)
     # Bars start on the same baseline.
-    bottoms = {int(np.nonzero(np.abs(pixels[:, x, :3].astype(int) - BAR).sum(axis=1) < 12)[0][-1]) for x in xs}
+    bottoms = {
+        int(np.nonzero(np.abs(pixels[:, x, :3].astype(int) - BAR).sum(axis=1) < 12)[0][-1])
+        for x in xs
+    }
     assert len(bottoms) == 1
     assert view.destroy() == 0
 
@@ -181,9 +182,7 @@ def test_heatmap_resamples_steps_with_different_bins(mount, page):
 def test_heatmap_reports_nonfinite_counts(mount):
     with_nan = Histogram(np.array([1.0, 2.0, np.nan, np.nan, -np.inf]))
     view = mount(HistogramSeriesWidget([3, 4], [Histogram(np.arange(5.0)), with_nan]))
-    assert view.root.locator(".fs-chart-note").inner_text() == (
-        "2 NaN, 1 -inf excluded (step 4)"
-    )
+    assert view.root.locator(".fs-chart-note").inner_text() == ("2 NaN, 1 -inf excluded (step 4)")
 
 
 def test_name_with_markup_is_text(mount, page):
@@ -204,10 +203,29 @@ def test_series_payload_validation():
         histogram_series_payload([0, 1.5], [hist, hist])
     with pytest.raises(TypeError, match=r"histograms\[0\]: expected a filmstrip Histogram"):
         histogram_series_payload([0], [[1, 2, 3]])
-    with pytest.raises(ValueError, match=r"histograms\[0\]: np_histogram bin_edges: must be strictly"):
+    with pytest.raises(
+        ValueError, match=r"histograms\[0\]: np_histogram bin_edges: must be strictly"
+    ):
         histogram_series_payload([0], [{"bins": [0, 2, 1], "counts": [1, 1]}])
     payload = histogram_series_payload(np.array([5, 2]), [hist.to_payload(), hist])
     assert payload["steps"] == [2, 5]
     assert set(payload["histograms"][0]) == {
-        "bins", "counts", "num_bins", "nan_count", "posinf_count", "neginf_count",
+        "bins",
+        "counts",
+        "num_bins",
+        "nan_count",
+        "posinf_count",
+        "neginf_count",
     }
+
+
+def test_new_histogram_from_python_redraws(mount):
+    widget = HistogramWidget(Histogram(np_histogram=([10, 40], [0, 1, 2])))
+    view = mount(widget)
+    before = bar_columns(view.canvas_pixels())
+    widget.media = Histogram(np_histogram=([40, 10], [0, 1, 2]))
+    view.sync()
+    after = bar_columns(view.canvas_pixels())
+    left, right = min(before) + 5, max(before) - 5
+    assert before[left] < before[right] and after[left] > after[right]
+    assert view.destroy() == 0

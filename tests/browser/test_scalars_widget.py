@@ -25,7 +25,9 @@ def colour_mask(pixels: np.ndarray, rgb: np.ndarray, tolerance: int = 40) -> np.
 
 def line_rows(mask: np.ndarray) -> dict[int, float]:
     """x -> mean row of the line in that column, for columns the line passes through."""
-    return {int(x): float(np.nonzero(mask[:, x])[0].mean()) for x in np.nonzero(mask.any(axis=0))[0]}
+    return {
+        int(x): float(np.nonzero(mask[:, x])[0].mean()) for x in np.nonzero(mask.any(axis=0))[0]
+    }
 
 
 def test_increasing_series_rises_left_to_right(mount):
@@ -55,10 +57,12 @@ def test_nan_values_leave_a_gap_and_are_reported(mount):
 
 
 def test_two_runs_overlaid_with_legend_that_hides(mount, page):
-    widget = ScalarChartWidget([
-        {"name": "loss", "run": "a", "values": [3.0, 2.0, 1.0]},
-        {"name": "loss", "run": "b", "steps": [0, 5, 10], "values": [1.0, 2.0, 3.0]},
-    ])
+    widget = ScalarChartWidget(
+        [
+            {"name": "loss", "run": "a", "values": [3.0, 2.0, 1.0]},
+            {"name": "loss", "run": "b", "steps": [0, 5, 10], "values": [1.0, 2.0, 3.0]},
+        ]
+    )
     view = mount(widget)
     pixels = view.canvas_pixels()
     assert colour_mask(pixels, BLUE).sum() > 100 and colour_mask(pixels, ORANGE).sum() > 100
@@ -78,10 +82,14 @@ def test_two_runs_overlaid_with_legend_that_hides(mount, page):
 
 
 def test_hover_shows_nearest_step_and_each_value(mount, page):
-    view = mount(ScalarChartWidget([
-        {"name": "loss", "run": "a", "steps": [0, 10, 20], "values": [5.0, 4.0, 3.0]},
-        {"name": "loss", "run": "b", "steps": [0, 10, 20], "values": [1.0, None, 2.0]},
-    ]))
+    view = mount(
+        ScalarChartWidget(
+            [
+                {"name": "loss", "run": "a", "steps": [0, 10, 20], "values": [5.0, 4.0, 3.0]},
+                {"name": "loss", "run": "b", "steps": [0, 10, 20], "values": [1.0, None, 2.0]},
+            ]
+        )
+    )
     xs = sorted(line_rows(colour_mask(view.canvas_pixels(), BLUE)))
     box = view.root.locator("canvas").first.bounding_box()
     middle = (xs[0] + xs[-1]) / 2 + 7  # a little right of step 10: still nearest to it
@@ -104,12 +112,12 @@ def test_smoothing_from_python_flattens_the_drawn_line(mount):
     view = mount(widget)
     raw = colour_mask(view.canvas_pixels(), BLUE)
     middle = sorted(line_rows(raw))[len(line_rows(raw)) // 2]
-    raw_extent = np.ptp(np.nonzero(raw[:, middle - 3: middle + 3].any(axis=1))[0])
+    raw_extent = np.ptp(np.nonzero(raw[:, middle - 3 : middle + 3].any(axis=1))[0])
 
     view.set(smoothing=0.95)
     assert view.root.get_by_label("smoothing").input_value() == "0.95"
     smoothed = colour_mask(view.canvas_pixels(), BLUE)  # full-strength colour: the smoothed line
-    smoothed_extent = np.ptp(np.nonzero(smoothed[:, middle - 3: middle + 3].any(axis=1))[0])
+    smoothed_extent = np.ptp(np.nonzero(smoothed[:, middle - 3 : middle + 3].any(axis=1))[0])
     assert raw_extent > 150
     assert smoothed_extent < raw_extent / 4
     with pytest.raises(ValueError, match="smoothing: got 1.5; accepted: 0"):
@@ -131,11 +139,13 @@ def test_smoothing_slider_and_log_scale_sync_to_python(mount, page):
     view.sync()
     assert widget.log_scale is True
     logged = line_rows(colour_mask(view.canvas_pixels(), BLUE))
+
     # Linear: the first drop (1000 -> 100) is most of the height; log: each decade is a third.
     def drop_share(rows):
         xs = sorted(rows)
         first, third, last = rows[xs[0]], rows[xs[len(xs) // 3]], rows[xs[-1]]
         return (third - first) / (last - first)
+
     assert drop_share(linear) > 0.8
     assert drop_share(logged) == pytest.approx(1 / 3, abs=0.08)
 
@@ -189,11 +199,41 @@ def test_scalars_payload_validation():
     with pytest.raises(TypeError, match="'name' must be a non-empty str"):
         scalars_payload([{"values": [1]}])
     with pytest.raises(ValueError, match="label 'a/loss' .* already used by series\\[0\\]"):
-        scalars_payload([{"name": "loss", "run": "a", "values": [1]}, {"name": "loss", "run": "a", "values": [2]}])
-    with pytest.raises(ValueError, match=r"values: expected a 1-D sequence of numbers, got shape \(2, 2\)"):
+        scalars_payload(
+            [
+                {"name": "loss", "run": "a", "values": [1]},
+                {"name": "loss", "run": "a", "values": [2]},
+            ]
+        )
+    with pytest.raises(
+        ValueError, match=r"values: expected a 1-D sequence of numbers, got shape \(2, 2\)"
+    ):
         scalars_payload([{"name": "loss", "values": np.ones((2, 2))}])
-    payload = scalars_payload([{"name": "loss", "steps": [3.0, 1.0, 2.0], "values": [3, None, np.inf]}])
+    payload = scalars_payload(
+        [{"name": "loss", "steps": [3.0, 1.0, 2.0], "values": [3, None, np.inf]}]
+    )
     series = payload["series"][0]
     assert series["steps"] == [1, 2, 3]  # sorted, and integral floats become ints
     assert series["values"] == [None, None, 3.0]
     assert (series["nan_count"], series["posinf_count"], series["neginf_count"]) == (1, 1, 0)
+
+
+def test_new_points_from_python_extend_the_line(mount):
+    widget = ScalarChartWidget([{"name": "loss", "values": [1.0, 2.0]}])
+    view = mount(widget)
+    before = line_rows(colour_mask(view.canvas_pixels(), BLUE))
+    # A live run pushes a longer series: the chart redraws with the new steps (falling again).
+    widget.media = scalars_payload([{"name": "loss", "values": [1.0, 2.0, 0.0]}])
+    view.sync()
+    after = line_rows(colour_mask(view.canvas_pixels(), BLUE))
+    assert rows_at_end(before) < rows_at_start(before)  # rising
+    assert rows_at_end(after) > rows_at_start(after)  # ends lower than it started
+    assert view.destroy() == 0
+
+
+def rows_at_start(rows):
+    return rows[min(rows)]
+
+
+def rows_at_end(rows):
+    return rows[max(rows)]

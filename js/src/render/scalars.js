@@ -312,7 +312,7 @@ export function mount(el, payload, options = {}) {
       const what = [nan && `${nan} NaN`, pos && `${pos} +inf`, neg && `${neg} -inf`].filter(Boolean);
       if (what.length) parts.push(`${s.label}: ${what.join(", ")} not drawn`);
     }
-    if (nonPositive) parts.push(`log scale: ${nonPositive} values ≤ 0 not drawn`);
+    if (nonPositive) parts.push(`log scale: ${nonPositive} ${nonPositive === 1 ? "value" : "values"} ≤ 0 not drawn`);
     if (!hasData) parts.push(visible.length ? "no finite values to draw" : "all series hidden");
     return parts.join("; ");
   }

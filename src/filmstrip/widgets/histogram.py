@@ -19,6 +19,7 @@ grid spanning all steps' ranges (a count is spread over the grid cells its bin o
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from collections.abc import Sequence
 from typing import Any
@@ -57,7 +58,9 @@ def _histogram_meta(histogram: Any, index: int) -> dict:
             )
         try:
             # Rebuilding the Histogram validates edges and counts with its own clear messages.
-            payload = Histogram.from_payload({"type": "histogram", "v": 1, **histogram}).to_payload()
+            payload = Histogram.from_payload(
+                {"type": "histogram", "v": 1, **histogram}
+            ).to_payload()
         except KeyError as exc:
             raise ValueError(
                 f"histograms[{index}]: a histogram payload needs 'bins' and 'counts', missing {exc}"
@@ -107,10 +110,13 @@ def histogram_series_payload(
     if not isinstance(name, str):
         raise TypeError(f"name: expected a str, got {type(name).__name__}")
     rows = sorted(
-        ((_step(step, i), _histogram_meta(hist, i)) for i, (step, hist) in enumerate(zip(steps, histograms))),
+        (
+            (_step(step, i), _histogram_meta(hist, i))
+            for i, (step, hist) in enumerate(zip(steps, histograms))
+        ),
         key=lambda row: row[0],
     )
-    for (previous, _), (step, _) in zip(rows, rows[1:]):
+    for (previous, _), (step, _) in itertools.pairwise(rows):
         if previous == step:
             raise ValueError(f"steps: step {step} appears more than once; one histogram per step")
     return {
@@ -157,4 +163,4 @@ class HistogramSeriesWidget(MediaWidget):
         super().__init__(payload, **view_state)
 
 
-__all__ = ["HistogramWidget", "HistogramSeriesWidget", "histogram_series_payload"]
+__all__ = ["HistogramSeriesWidget", "HistogramWidget", "histogram_series_payload"]

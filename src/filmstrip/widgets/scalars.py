@@ -77,7 +77,9 @@ def _one_series(index: int, series: Any) -> dict:
         steps = _numbers(series["steps"], f"{where} ({name!r}) steps")
         if steps.dtype.kind == "f" and not np.isfinite(steps).all():
             bad = int(np.flatnonzero(~np.isfinite(steps))[0])
-            raise ValueError(f"{where} ({name!r}) steps: steps[{bad}] is {steps[bad]}; steps must be finite")
+            raise ValueError(
+                f"{where} ({name!r}) steps: steps[{bad}] is {steps[bad]}; steps must be finite"
+            )
     if len(steps) != len(values):
         raise ValueError(
             f"{where} ({name!r}): steps and values must have the same length, got "
@@ -126,7 +128,13 @@ def scalars_payload(series: Sequence[Mapping[str, Any]], title: str | None = Non
                 f"series[{seen[entry['label']]}]; each series needs its own name or run"
             )
         seen[entry["label"]] = i
-    return {"type": SCALARS_TYPE, "v": SCALARS_VERSION, "title": title, "series": built, "buffers": {}}
+    return {
+        "type": SCALARS_TYPE,
+        "v": SCALARS_VERSION,
+        "title": title,
+        "series": built,
+        "buffers": {},
+    }
 
 
 class ScalarChartWidget(MediaWidget):
@@ -145,8 +153,12 @@ class ScalarChartWidget(MediaWidget):
     VIEW_STATE = ("log_scale", "smoothing", "hidden_series")
 
     log_scale = traitlets.Bool(False, help="y axis on a log scale").tag(sync=True)
-    smoothing = traitlets.Float(0.0, help="exponential moving average weight, 0..0.99").tag(sync=True)
-    hidden_series = traitlets.List(traitlets.Unicode(), help="labels of series not drawn").tag(sync=True)
+    smoothing = traitlets.Float(0.0, help="exponential moving average weight, 0..0.99").tag(
+        sync=True
+    )
+    hidden_series = traitlets.List(traitlets.Unicode(), help="labels of series not drawn").tag(
+        sync=True
+    )
 
     def __init__(
         self,
