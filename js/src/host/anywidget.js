@@ -1,6 +1,6 @@
 // Binds an anywidget model to a pure renderer: payload and view-state traits flow in,
 // interaction (onChange patches) flows back as trait updates that Python can read.
-import { widgetRoot } from "../lib/dom.js";
+import { releaseWidgetRoot, widgetRoot } from "../lib/dom.js";
 
 /**
  * @param {{model: any, el: HTMLElement}} ctx
@@ -40,5 +40,6 @@ export function bindMediaModel({ model, el }, rendererFor) {
     model.off("change:payload", onPayload);
     for (const name of stateNames) model.off(`change:${name}`, onState);
     view.destroy();
+    releaseWidgetRoot(el);
   };
 }

@@ -33,6 +33,18 @@ export function h(tag, attrs = {}, ...children) {
  */
 export function widgetRoot(el, className) {
   el.setAttribute("data-lm-suppress-shortcuts", "true");
+  // JupyterLab tests the focused element itself against its command-mode shortcut selector
+  // before looking at ancestors, so every control that takes focus must carry the attribute:
+  // mark whatever gets focus inside the root (canvases of three.js and 3Dmol included).
+  if (!el.__fsFocusMarker) {
+    el.__fsFocusMarker = (event) => {
+      const target = event.target;
+      if (target instanceof Element && !target.hasAttribute("data-lm-suppress-shortcuts")) {
+        target.setAttribute("data-lm-suppress-shortcuts", "true");
+      }
+    };
+    el.addEventListener("focusin", el.__fsFocusMarker);
+  }
   el.classList.add("fs-root");
   if (className) el.classList.add(className);
   if (!el.querySelector(":scope > style[data-fs-base]")) {
@@ -42,6 +54,14 @@ export function widgetRoot(el, className) {
     el.prepend(style);
   }
   return el;
+}
+
+/** Undo widgetRoot's listener (call from the view's cleanup). */
+export function releaseWidgetRoot(el) {
+  if (el.__fsFocusMarker) {
+    el.removeEventListener("focusin", el.__fsFocusMarker);
+    delete el.__fsFocusMarker;
+  }
 }
 
 /** addEventListener that returns its own remover, for destroy() bookkeeping. */

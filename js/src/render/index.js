@@ -9,9 +9,10 @@ import * as video from "./video.js";
 import * as table from "./table.js";
 import * as html from "./html.js";
 import * as scalars from "./scalars.js";
+import * as gallery from "./gallery.js";
 import * as message from "./message.js";
 
-const RENDERERS = { image, histogram, histogram_series, audio, video, table, html, scalars };
+const RENDERERS = { image, gallery, histogram, histogram_series, audio, video, table, html, scalars };
 
 /** The renderer module for a payload type; a message panel for unknown types. */
 export function rendererFor(type) {

@@ -15,6 +15,7 @@ from filmstrip.widgets.base import MediaWidget
 # page says plainly that the renderer is missing rather than staying blank.
 _WIDGETS: dict[str, tuple[str, str]] = {
     "image": ("filmstrip.widgets.image", "ImageWidget"),
+    "gallery": ("filmstrip.widgets.image", "GalleryWidget"),
     "histogram": ("filmstrip.widgets.histogram", "HistogramWidget"),
     "audio": ("filmstrip.widgets.audio", "AudioWidget"),
     "video": ("filmstrip.widgets.video", "VideoWidget"),

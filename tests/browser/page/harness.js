@@ -5,10 +5,17 @@
 // data-lm-suppress-shortcuts; emulate that so tests catch a missing attribute.
 const SWALLOWED = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Enter", " ",
   "a", "b", "d", "j", "k", "PageUp", "PageDown", "Home", "End"]);
+// Lab matches its command-mode selector (`:focus:not(:read-write)`) against the focused element
+// itself first: a focusable control without the attribute loses the key even inside a marked root.
+const FOCUSABLE = "input, button, select, textarea, canvas, [tabindex], a[href]";
 document.addEventListener("keydown", (event) => {
   const target = event.target;
-  if (!(target instanceof Element) || target.closest("[data-lm-suppress-shortcuts]")) return;
+  if (!(target instanceof Element)) return;
   if (target.matches("input[type=text], input[type=search], textarea")) return;
+  const marked = target.matches(FOCUSABLE)
+    ? target.hasAttribute("data-lm-suppress-shortcuts")
+    : !!target.closest("[data-lm-suppress-shortcuts]");
+  if (marked) return;
   if (SWALLOWED.has(event.key)) {
     event.preventDefault();
     event.stopPropagation();
