@@ -400,6 +400,12 @@ class Run:
         return (f"<filmstrip.Run {self.project}/{self.name} id={self.id} {self.status} "
                 f"steps={steps} keys={len(self._index.key_steps)}{where}>")
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        # A run as a cell's result is its live run browser.
+        from filmstrip.widgets.browser import RunBrowser
+
+        return RunBrowser(self)._repr_mimebundle_(include=include, exclude=exclude)
+
     # ---- writing ----------------------------------------------------------------------------
 
     def _check_writable(self, what: str) -> None:
