@@ -240,3 +240,35 @@ def test_missing_runs_show_a_placeholder_and_nothing_else_breaks(offline, tmp_pa
     path.write_text(builder.render(), encoding="utf-8")
     page = offline.open(path)
     assert page.locator(".fs-export-missing").inner_text() == "run filmstrip-runs/x/y is not on this disk"
+
+
+def test_html_stays_sandboxed(offline, tmp_path):
+    from filmstrip.media.html import Html
+
+    doc = ("<p id='hello'>hello from the frame</p><script>try { parent.document.title = 'pwned'; }"
+           " catch (e) { document.body.dataset.blocked = 'yes'; }</script>")
+    page = offline.open(fs.export_html(Html(doc), tmp_path / "html.html", report=None))
+    frame = page.frame_locator("iframe.fs-html-frame")
+    assert frame.locator("#hello").inner_text() == "hello from the frame"
+    frame.locator("body[data-blocked=yes]").wait_for()  # its script ran, but not as the page
+    assert page.title() != "pwned"
+    assert page.locator("iframe.fs-html-frame").get_attribute("sandbox") == "allow-scripts"
+
+
+def test_mp4_video_plays_offline(offline, tmp_path):
+    pytest.importorskip("av")
+    from filmstrip.media.video import Video
+
+    frames = np.zeros((8, 3, 64, 64), np.uint8)
+    frames[:, 2] = 255  # blue throughout
+    page = offline.open(fs.export_html(Video(frames, fps=8, format="mp4"), tmp_path / "video.html",
+                                       report=None))
+    page.wait_for_function("document.querySelector('.fs-video video').readyState >= 2")
+    colour = page.locator(".fs-video video").evaluate(
+        """(v) => { const c = document.createElement('canvas'); c.width = v.videoWidth;
+                    c.height = v.videoHeight; const g = c.getContext('2d'); g.drawImage(v, 0, 0);
+                    return Array.from(g.getImageData(c.width >> 1, c.height >> 1, 1, 1).data); }"""
+    )
+    assert np.abs(np.array(colour[:3]) - [0, 0, 255]).max() <= 30, colour
+    page.locator(".fs-video video").evaluate("(v) => { v.muted = true; return v.play(); }")
+    page.wait_for_function("document.querySelector('.fs-video video').currentTime > 0.1")
