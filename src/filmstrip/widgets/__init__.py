@@ -17,6 +17,8 @@ _WIDGETS: dict[str, tuple[str, str]] = {
     "image": ("filmstrip.widgets.image", "ImageWidget"),
     "gallery": ("filmstrip.widgets.image", "GalleryWidget"),
     "histogram": ("filmstrip.widgets.histogram", "HistogramWidget"),
+    "histogram_series": ("filmstrip.widgets.histogram", "HistogramSeriesWidget"),
+    "scalars": ("filmstrip.widgets.scalars", "ScalarChartWidget"),
     "audio": ("filmstrip.widgets.audio", "AudioWidget"),
     "video": ("filmstrip.widgets.video", "VideoWidget"),
     "table": ("filmstrip.widgets.table", "TableWidget"),
