@@ -16,8 +16,13 @@ REPO = Path(__file__).resolve().parents[2]
 STATIC = REPO / "src" / "filmstrip" / "static"
 CHROMIUM = os.environ.get("FILMSTRIP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
     "--disable-quic",
 ]
 LOCAL_SCHEMES = ("file:", "blob:", "data:")

@@ -30,13 +30,14 @@ def log_run(root: Path) -> fs.Run:
             # A smooth scene plus sensor noise: neither flat (unrealistically small PNGs) nor pure
             # noise (incompressible).
             cx, cy = 60 + step + 20 * k, 128 + 40 * np.sin(step / 10 + k)
-            blob = ((xx - cx) ** 2 + (yy - cy) ** 2 < 40 ** 2)
+            blob = (xx - cx) ** 2 + (yy - cy) ** 2 < 40**2
             base = np.stack([xx, yy, np.full_like(xx, 40 * k)], -1).astype(float)
             base[blob] = (220, 60, 60)
             pixels = np.clip(base + rng.normal(0, 6, base.shape), 0, 255).astype(np.uint8)
             mask = blob.astype(np.uint8) + 2 * (yy > 200)
-            images[f"cam{k}"] = fs.Image(pixels, masks={"pred": {"mask_data": mask,
-                                                                 "class_labels": {1: "ball", 2: "floor"}}})
+            images[f"cam{k}"] = fs.Image(
+                pixels, masks={"pred": {"mask_data": mask, "class_labels": {1: "ball", 2: "floor"}}}
+            )
         run.log({**images, "loss": float(np.exp(-step / 30))}, step=step)
     run.finish()
     return run
@@ -50,14 +51,19 @@ def main() -> int:
     run = log_run(root)
     media = disk.dir_size(disk.media_dir(run.path))
     print(f"run media on disk: {media / 1e6:.2f} MB ({run.path})")
-    for label, options in [("all steps", {}), ("every=10", {"every": 10}),
-                           ("max_image_size=128", {"max_image_size": 128})]:
+    for label, options in [
+        ("all steps", {}),
+        ("every=10", {"every": 10}),
+        ("max_image_size=128", {"max_image_size": 128}),
+    ]:
         out = root / f"export-{label.replace('=', '').replace(' ', '-')}.html"
         start = time.perf_counter()
         fs.export_html(run, out, report=None, **options)
         seconds = time.perf_counter() - start
         size = out.stat().st_size
-        print(f"{label:>20}: {size / 1e6:6.2f} MB = {size / media:.2f} x media on disk, {seconds:.1f} s")
+        print(
+            f"{label:>20}: {size / 1e6:6.2f} MB = {size / media:.2f} x media on disk, {seconds:.1f} s"
+        )
     return 0
 
 

@@ -20,8 +20,13 @@ from filmstrip.export.select import StepSelection
 from filmstrip.export.shrink import shrink_payload
 from filmstrip.media.image import Image
 
-MANIFEST = re.compile(r'<script type="application/json" id="fs-export-manifest">(.*?)</script>', re.S)
-BLOCK = re.compile(r'<script type="application/octet-stream" data-fs-blob="(\d+)" data-encoding="(\w+)">(.*?)</script>', re.S)
+MANIFEST = re.compile(
+    r'<script type="application/json" id="fs-export-manifest">(.*?)</script>', re.DOTALL
+)
+BLOCK = re.compile(
+    r'<script type="application/octet-stream" data-fs-blob="(\d+)" data-encoding="(\w+)">(.*?)</script>',
+    re.DOTALL,
+)
 
 
 def read_export(path):
@@ -87,16 +92,23 @@ def test_3d_views_embed_their_bundle(tmp_path):
 def logged_run(steps: int = 10):
     run = fs.init(project="content", name="r")
     for step in range(steps):
-        run.log({"img": Image(np.full((8, 8), step * 20, np.uint8)), "loss": float(step),
-                 "other": Image(np.zeros((4, 4), np.uint8))}, step=step)
+        run.log(
+            {
+                "img": Image(np.full((8, 8), step * 20, np.uint8)),
+                "loss": float(step),
+                "other": Image(np.zeros((4, 4), np.uint8)),
+            },
+            step=step,
+        )
     run.finish()
     return run
 
 
 def test_run_export_keeps_only_the_chosen_steps_and_keys(tmp_path):
     run = logged_run()
-    path = fs.export_html(run, tmp_path / "run.html", steps="2:8", every=3, keys="img,loss",
-                          report=None)
+    path = fs.export_html(
+        run, tmp_path / "run.html", steps="2:8", every=3, keys="img,loss", report=None
+    )
     _, manifest, blocks = read_export(path)
     view = manifest["views"][0]
     entry = view["state"]["index"][0]
@@ -159,10 +171,21 @@ def test_downscaling_keeps_masks_and_pixel_boxes_aligned():
     image = Image(
         pixels,
         masks={"seg": {"mask_data": mask, "class_labels": {7: "road"}}},
-        boxes={"b": {"box_data": [
-            {"position": {"minX": 200, "maxX": 400, "minY": 100, "maxY": 200}, "domain": "pixel", "class_id": 1},
-            {"position": {"minX": 0.5, "maxX": 1.0, "minY": 0.5, "maxY": 1.0}, "class_id": 2},
-        ]}},
+        boxes={
+            "b": {
+                "box_data": [
+                    {
+                        "position": {"minX": 200, "maxX": 400, "minY": 100, "maxY": 200},
+                        "domain": "pixel",
+                        "class_id": 1,
+                    },
+                    {
+                        "position": {"minX": 0.5, "maxX": 1.0, "minY": 0.5, "maxY": 1.0},
+                        "class_id": 2,
+                    },
+                ]
+            }
+        },
     )
     small = shrink_payload(image.to_payload(), 100)
     assert (small["width"], small["height"]) == (100, 50)
@@ -173,7 +196,12 @@ def test_downscaling_keeps_masks_and_pixel_boxes_aligned():
     assert set(np.unique(seg)) == {0, 7}  # NEAREST: no blended, made-up class ids
     assert seg[25:, 50:].min() == 7 and seg[:25].max() == 0
     pixel_box, fraction_box = small["boxes"]["b"]["box_data"]
-    assert (pixel_box["minX"], pixel_box["maxX"], pixel_box["minY"], pixel_box["maxY"]) == (50, 100, 25, 50)
+    assert (pixel_box["minX"], pixel_box["maxX"], pixel_box["minY"], pixel_box["maxY"]) == (
+        50,
+        100,
+        25,
+        50,
+    )
     assert fraction_box["minX"] == 0.5 and fraction_box["maxY"] == 1.0
     # The logged payload is untouched, and images under the limit are not re-encoded.
     assert image.to_payload()["width"] == 400
@@ -197,8 +225,20 @@ def test_cli_export_writes_the_file_and_reports(tmp_path, capsys):
 
     run = logged_run(6)
     out = tmp_path / "cli.html"
-    code = main(["export", str(run.path), "-o", str(out), "--steps", "every:2", "--keys", "img",
-                 "--max-image-size", "16"])
+    code = main(
+        [
+            "export",
+            str(run.path),
+            "-o",
+            str(out),
+            "--steps",
+            "every:2",
+            "--keys",
+            "img",
+            "--max-image-size",
+            "16",
+        ]
+    )
     assert code == 0
     _, manifest, _ = read_export(out)
     assert manifest["views"][0]["state"]["index"][0]["keys"]["img"]["steps"] == [0, 2, 4, 5]

@@ -43,8 +43,17 @@ def make_image(caption: str | None = None) -> Image:
         make_pixels(),
         caption=caption,
         masks={"pred": {"mask_data": mask, "class_labels": {0: "bg", 2: "car"}}},
-        boxes={"gt": {"box_data": [{"position": {"minX": 4, "maxX": 12, "minY": 3, "maxY": 9},
-                                    "domain": "pixel", "class_id": 1}]}},
+        boxes={
+            "gt": {
+                "box_data": [
+                    {
+                        "position": {"minX": 4, "maxX": 12, "minY": 3, "maxY": 9},
+                        "domain": "pixel",
+                        "class_id": 1,
+                    }
+                ]
+            }
+        },
     )
 
 
@@ -79,7 +88,7 @@ def test_image_masks_boxes_and_the_widgets_opacity(offline, tmp_path):
     # The pixel box is drawn on the overlay canvas along its edge, in class 1's colour.
     boxes = canvas_pixels(page, "canvas.fs-image-boxes")
     scale = boxes.shape[1] / WIDTH
-    edge = boxes[int(6 * scale), int(4 * scale) - 1: int(4 * scale) + 2]
+    edge = boxes[int(6 * scale), int(4 * scale) - 1 : int(4 * scale) + 2]
     assert any(px[3] > 0 and np.abs(px[:3].astype(int) - PALETTE[1]).max() <= 30 for px in edge)
 
     # The opacity slider works without a kernel: keys move it and the pixels follow.
@@ -106,15 +115,19 @@ def test_caption_cannot_break_out_of_the_page(offline, tmp_path):
 def log_run(name: str, shades: list[int], project: str = "export") -> fs.Run:
     run = fs.init(project=project, name=name)
     for step, shade in enumerate(shades):
-        run.log({"pred": Image(np.full((16, 16, 3), shade, np.uint8)), "loss": 1.0 / (step + 1)},
-                step=step)
+        run.log(
+            {"pred": Image(np.full((16, 16, 3), shade, np.uint8)), "loss": 1.0 / (step + 1)},
+            step=step,
+        )
     run.finish()
     return run
 
 
 def panel_pixel(page, column: int = 0) -> list[int]:
     canvas = page.locator(".fs-panel[data-key=pred] canvas.fs-image-canvas").nth(column)
-    return canvas.evaluate("(c) => Array.from(c.getContext('2d').getImageData(8, 8, 1, 1).data.slice(0, 3))")
+    return canvas.evaluate(
+        "(c) => Array.from(c.getContext('2d').getImageData(8, 8, 1, 1).data.slice(0, 3))"
+    )
 
 
 def test_run_browser_step_slider_and_side_by_side_runs(offline, tmp_path):
@@ -157,8 +170,9 @@ def test_browser_export_of_a_run_browser_keeps_its_keys_and_step(offline, tmp_pa
 def test_histogram_heatmap(offline, tmp_path):
     rng = np.random.default_rng(0)
     steps = list(range(20))
-    widget = HistogramSeriesWidget(steps, [Histogram(rng.normal(s / 4, 0.5, 2000)) for s in steps],
-                                   name="drift")
+    widget = HistogramSeriesWidget(
+        steps, [Histogram(rng.normal(s / 4, 0.5, 2000)) for s in steps], name="drift"
+    )
     page = offline.open(fs.export_html(widget, tmp_path / "heatmap.html", report=None))
     pixels = canvas_pixels(page, ".fs-export-view canvas")
     rgb = pixels[..., :3].astype(int)
@@ -173,8 +187,9 @@ def test_histogram_heatmap(offline, tmp_path):
 def test_point_cloud_paints_from_the_embedded_three_bundle(offline, tmp_path):
     xyz = np.random.default_rng(0).normal(size=(3000, 3))
     cloud = Object3D(np.hstack([xyz, np.tile([255, 0, 0], (len(xyz), 1))]))
-    page = offline.open(fs.export_html(Object3DWidget(cloud, point_size=3), tmp_path / "cloud.html",
-                                       report=None))
+    page = offline.open(
+        fs.export_html(Object3DWidget(cloud, point_size=3), tmp_path / "cloud.html", report=None)
+    )
     red = 0
     for _ in range(40):
         pixels = painted(page, ".fs-3d-stage").astype(int)
@@ -204,7 +219,9 @@ def test_audio_player_has_the_clip(offline, tmp_path):
     t = np.linspace(0, 1.5, 12000, endpoint=False, dtype=np.float32)
     clip = Audio(np.sin(2 * np.pi * 440 * t), sample_rate=8000, caption="tone")
     page = offline.open(fs.export_html(clip, tmp_path / "audio.html", report=None))
-    page.wait_for_function("document.querySelector('audio') && document.querySelector('audio').duration > 0")
+    page.wait_for_function(
+        "document.querySelector('audio') && document.querySelector('audio').duration > 0"
+    )
     assert abs(page.evaluate("document.querySelector('audio').duration") - 1.5) < 0.01
     wave = canvas_pixels(page, ".fs-wave canvas")
     assert (wave[..., 3] > 0).sum() > 100, "waveform not drawn"
@@ -239,14 +256,19 @@ def test_missing_runs_show_a_placeholder_and_nothing_else_breaks(offline, tmp_pa
     path = tmp_path / "missing.html"
     path.write_text(builder.render(), encoding="utf-8")
     page = offline.open(path)
-    assert page.locator(".fs-export-missing").inner_text() == "run filmstrip-runs/x/y is not on this disk"
+    assert (
+        page.locator(".fs-export-missing").inner_text()
+        == "run filmstrip-runs/x/y is not on this disk"
+    )
 
 
 def test_html_stays_sandboxed(offline, tmp_path):
     from filmstrip.media.html import Html
 
-    doc = ("<p id='hello'>hello from the frame</p><script>try { parent.document.title = 'pwned'; }"
-           " catch (e) { document.body.dataset.blocked = 'yes'; }</script>")
+    doc = (
+        "<p id='hello'>hello from the frame</p><script>try { parent.document.title = 'pwned'; }"
+        " catch (e) { document.body.dataset.blocked = 'yes'; }</script>"
+    )
     page = offline.open(fs.export_html(Html(doc), tmp_path / "html.html", report=None))
     frame = page.frame_locator("iframe.fs-html-frame")
     assert frame.locator("#hello").inner_text() == "hello from the frame"
@@ -261,8 +283,9 @@ def test_mp4_video_plays_offline(offline, tmp_path):
 
     frames = np.zeros((8, 3, 64, 64), np.uint8)
     frames[:, 2] = 255  # blue throughout
-    page = offline.open(fs.export_html(Video(frames, fps=8, format="mp4"), tmp_path / "video.html",
-                                       report=None))
+    page = offline.open(
+        fs.export_html(Video(frames, fps=8, format="mp4"), tmp_path / "video.html", report=None)
+    )
     page.wait_for_function("document.querySelector('.fs-video video').readyState >= 2")
     colour = page.locator(".fs-video video").evaluate(
         """(v) => { const c = document.createElement('canvas'); c.width = v.videoWidth;

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -33,7 +34,12 @@ def convert(notebook, tmp_path, *args) -> str:
     """Run the real `jupyter nbconvert --to filmstrip` command; returns the HTML path."""
     result = subprocess.run(
         [sys.executable, "-m", "jupyter", "nbconvert", "--to", "filmstrip", str(notebook), *args],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300, env=os.environ.copy(),
+        check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=os.environ.copy(),
     )
     assert result.returncode == 0, result.stderr
     return str(notebook.with_suffix(".html"))
@@ -42,15 +48,19 @@ def convert(notebook, tmp_path, *args) -> str:
 @pytest.mark.browser
 def test_executed_notebook_becomes_an_offline_run_browser(offline, tmp_path):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# Training report\nImages per step."),
-                nbformat.v4.new_code_cell(SETUP), nbformat.v4.new_code_cell(SHOW)]
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Training report\nImages per step."),
+        nbformat.v4.new_code_cell(SETUP),
+        nbformat.v4.new_code_cell(SHOW),
+    ]
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     notebook = tmp_path / "report.ipynb"
     nbformat.write(nb, notebook)
 
     html_path = convert(notebook, tmp_path)
-    text = open(html_path, encoding="utf-8").read()
+    text = Path(html_path).read_text(encoding="utf-8")
     assert "require.js" not in text and "cdn.jsdelivr" not in text and "unpkg.com" not in text
 
     page = offline.open(html_path)
@@ -69,8 +79,10 @@ def test_outputs_naming_missing_runs_become_placeholders(tmp_path):
     nb = nbformat.v4.new_notebook()
     output = nbformat.v4.new_output(
         "display_data",
-        data={"text/plain": "RunBrowser(...)",
-              VIEW_MIME: {"kind": "browser", "runs": [str(tmp_path / "gone" / "run1")]}},
+        data={
+            "text/plain": "RunBrowser(...)",
+            VIEW_MIME: {"kind": "browser", "runs": [str(tmp_path / "gone" / "run1")]},
+        },
     )
     nb.cells = [nbformat.v4.new_code_cell("fs.Browser(run)", outputs=[output])]
     exporter = FilmstripExporter()
@@ -83,8 +95,9 @@ def test_outputs_naming_missing_runs_become_placeholders(tmp_path):
 
 
 def test_view_mime_reference_is_followed(tmp_path):
-    import filmstrip as fs
     import numpy as np
+
+    import filmstrip as fs
 
     run = fs.init(project="ref", name="r")
     for step in range(4):
@@ -92,9 +105,15 @@ def test_view_mime_reference_is_followed(tmp_path):
     run.finish()
     output = nbformat.v4.new_output(
         "display_data",
-        data={"text/plain": "RunBrowser(...)",
-              VIEW_MIME: {"kind": "browser", "runs": [str(run.path)], "step": 1,
-                          "panel_state": {"pred": {"mask_opacity": 0.25}}}},
+        data={
+            "text/plain": "RunBrowser(...)",
+            VIEW_MIME: {
+                "kind": "browser",
+                "runs": [str(run.path)],
+                "step": 1,
+                "panel_state": {"pred": {"mask_opacity": 0.25}},
+            },
+        },
     )
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("fs.Browser(run)", outputs=[output])]

@@ -75,8 +75,10 @@ def _runs_of(obj: Any) -> list[Any] | None:
 
     if _is_run(obj) or isinstance(obj, (str, os.PathLike)):
         return coerce_runs(obj)
-    if isinstance(obj, (list, tuple)) and obj and all(
-        _is_run(item) or isinstance(item, (str, os.PathLike)) for item in obj
+    if (
+        isinstance(obj, (list, tuple))
+        and obj
+        and all(_is_run(item) or isinstance(item, (str, os.PathLike)) for item in obj)
     ):
         return coerce_runs(list(obj))
     return None
@@ -162,8 +164,9 @@ def export_html(
     if target.parent and not target.parent.exists():
         raise ValueError(f"path: the folder {str(target.parent)!r} does not exist")
     builder = PageBuilder(title=title or "filmstrip export")
-    number, what = add_object(builder, obj, steps=steps, every=every, keys=keys,
-                              max_image_size=max_image_size)
+    number, what = add_object(
+        builder, obj, steps=steps, every=every, keys=keys, max_image_size=max_image_size
+    )
     page = builder.render(header=what, body=builder.view_html(number))
     data = page.encode("utf-8")
     target.write_bytes(data)

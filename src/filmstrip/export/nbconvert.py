@@ -63,17 +63,27 @@ def _with_saved_buffers(entry: dict[str, Any]) -> dict[str, Any] | None:
 
 def _has_all_buffers(payload: Any) -> bool:
     buffers = payload.get("buffers") if isinstance(payload, dict) else None
-    return isinstance(buffers, dict) and all(isinstance(b, (bytes, bytearray)) for b in buffers.values())
+    return isinstance(buffers, dict) and all(
+        isinstance(b, (bytes, bytearray)) for b in buffers.values()
+    )
 
 
 class FilmstripExporter(HTMLExporter):
     """nbconvert exporter: filmstrip outputs become offline views (``--to filmstrip``)."""
 
     export_from_notebook = "filmstrip (offline HTML)"
-    steps = Unicode(None, allow_none=True, help="'a:b' or 'every:N': steps of runs to export").tag(config=True)
-    every = Int(None, allow_none=True, help="export every N-th step of runs (and the last)").tag(config=True)
-    keys = Unicode(None, allow_none=True, help="comma-separated keys to export (default all)").tag(config=True)
-    max_image_size = Int(None, allow_none=True, help="downscale images to this longer side").tag(config=True)
+    steps = Unicode(None, allow_none=True, help="'a:b' or 'every:N': steps of runs to export").tag(
+        config=True
+    )
+    every = Int(None, allow_none=True, help="export every N-th step of runs (and the last)").tag(
+        config=True
+    )
+    keys = Unicode(None, allow_none=True, help="comma-separated keys to export (default all)").tag(
+        config=True
+    )
+    max_image_size = Int(None, allow_none=True, help="downscale images to this longer side").tag(
+        config=True
+    )
 
     @default("template_file")
     def _template_file_default(self) -> str:
@@ -113,8 +123,12 @@ class FilmstripExporter(HTMLExporter):
 
     # -- one output ---------------------------------------------------------------------------
     def _options(self) -> dict[str, Any]:
-        return {"steps": self.steps, "every": self.every, "keys": self.keys,
-                "max_image_size": self.max_image_size}
+        return {
+            "steps": self.steps,
+            "every": self.every,
+            "keys": self.keys,
+            "max_image_size": self.max_image_size,
+        }
 
     def _placeholder(self, builder: PageBuilder, message: str) -> str:
         self.placeholders.append(message)
@@ -122,8 +136,9 @@ class FilmstripExporter(HTMLExporter):
         number = builder.add_view({"kind": "missing", "message": message})
         return builder.view_html(number)
 
-    def _browser(self, builder: PageBuilder, runs: list[Any], state: dict[str, Any],
-                 notebook_dir: str | None) -> str:
+    def _browser(
+        self, builder: PageBuilder, runs: list[Any], state: dict[str, Any], notebook_dir: str | None
+    ) -> str:
         roots = run_roots(notebook_dir)
         nb_dir = Path(notebook_dir) if notebook_dir else None
         try:
@@ -139,15 +154,23 @@ class FilmstripExporter(HTMLExporter):
 
         options = self._options()
         exported = browser_export(
-            opened, StepSelection.parse(options["steps"], options["every"]),
-            parse_keys(options["keys"]), check_max_image_size(options["max_image_size"]), state,
+            opened,
+            StepSelection.parse(options["steps"], options["every"]),
+            parse_keys(options["keys"]),
+            check_max_image_size(options["max_image_size"]),
+            state,
         )
         number = builder.add_view(exported.view, exported.media_types)
         self.views_exported += 1
         return builder.view_html(number)
 
-    def _view_for(self, data: dict[str, Any], saved: dict[str, Any], builder: PageBuilder,
-                  notebook_dir: str | None) -> str | None:
+    def _view_for(
+        self,
+        data: dict[str, Any],
+        saved: dict[str, Any],
+        builder: PageBuilder,
+        notebook_dir: str | None,
+    ) -> str | None:
         ref = data.get(VIEW_MIME)
         if isinstance(ref, dict) and ref.get("kind") == "browser":
             state = {k: v for k, v in ref.items() if k not in ("kind", "runs")}
@@ -157,22 +180,29 @@ class FilmstripExporter(HTMLExporter):
         if entry is None:
             if "filmstrip" in str(data.get("text/plain", "")) or ref is not None:
                 return self._placeholder(
-                    builder, "a filmstrip view whose widget state was not saved with the notebook "
-                    "(re-run the notebook, or save widget state) could not be exported")
+                    builder,
+                    "a filmstrip view whose widget state was not saved with the notebook "
+                    "(re-run the notebook, or save widget state) could not be exported",
+                )
             return None
         state = entry.get("state") or {}
         if isinstance(state.get("index"), list) and "panel_state" in state:
             runs = [{"project": run.get("project"), "id": run.get("id")} for run in state["index"]]
-            view_state = {k: state[k] for k in ("shown_keys", "step", "panel_state", "collapsed",
-                                                "search", "speed") if k in state}
+            view_state = {
+                k: state[k]
+                for k in ("shown_keys", "step", "panel_state", "collapsed", "search", "speed")
+                if k in state
+            }
             return self._browser(builder, runs, view_state, notebook_dir)
         if isinstance(state.get("payload"), dict) and "_view_state_names" in state:
             full = _with_saved_buffers(entry)
             if full is None or not _has_all_buffers(full.get("payload")):
                 return self._placeholder(
-                    builder, f"this {state['payload'].get('type', 'media')} widget's data was not "
+                    builder,
+                    f"this {state['payload'].get('type', 'media')} widget's data was not "
                     "saved with the notebook (JupyterLab drops binary widget data): log it to a "
-                    "run and show the run to export it")
+                    "run and show the run to export it",
+                )
             from filmstrip.widgets import widget_class
 
             cls = widget_class(full["payload"]["type"])
@@ -180,9 +210,14 @@ class FilmstripExporter(HTMLExporter):
             from filmstrip.export.shrink import check_max_image_size, shrink_payload
 
             limit = check_max_image_size(self.max_image_size)
-            widget_state = {"payload": shrink_payload(full["payload"], limit), "_view_state_names": full["_view_state_names"],
-                            **view_state}
-            number = builder.add_view({"kind": "media", "bundle": cls.BUNDLE, "state": widget_state})
+            widget_state = {
+                "payload": shrink_payload(full["payload"], limit),
+                "_view_state_names": full["_view_state_names"],
+                **view_state,
+            }
+            number = builder.add_view(
+                {"kind": "media", "bundle": cls.BUNDLE, "state": widget_state}
+            )
             self.views_exported += 1
             return builder.view_html(number)
         return None

@@ -57,8 +57,13 @@ def script_json(value: Any) -> str:
     '{"caption":"\\\\u003c/script\\\\u003e\\\\u003c!--"}'
     """
     text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(raw, escaped)
     return text
 
@@ -128,8 +133,10 @@ class PageBuilder:
     def manifest_html(self) -> str:
         """Manifest, blobs and host script: everything but the view elements and the page shell."""
         media_bytes = self.blobs.raw_bytes
-        bundles = {name: self.blobs.add(bundle_source(name).encode("utf-8"))
-                   for name in sorted(self._bundles)}
+        bundles = {
+            name: self.blobs.add(bundle_source(name).encode("utf-8"))
+            for name in sorted(self._bundles)
+        }
         self._bundle_bytes = self.blobs.raw_bytes - media_bytes
         manifest = {"format": 1, "bundles": bundles, "views": self._views}
         parts = [
@@ -157,12 +164,13 @@ class PageBuilder:
                 f"<p>{html.escape(header)}</p></header>\n"
             )
         return (
-            "<!doctype html>\n<html lang=\"en\">\n<head>\n"
+            '<!doctype html>\n<html lang="en">\n<head>\n'
             f"<title>{html.escape(self.title)}</title>\n{self.head_html()}</head>\n<body>\n"
             f"{header_html}{body}\n{self.manifest_html()}</body>\n</html>\n"
         )
 
     def stats(self, page_bytes: int) -> PageStats:
         media = self.blobs.raw_bytes - getattr(self, "_bundle_bytes", 0)
-        return PageStats(views=len(self._views), blobs=self.blobs.count, media_bytes=media,
-                         page_bytes=page_bytes)
+        return PageStats(
+            views=len(self._views), blobs=self.blobs.count, media_bytes=media, page_bytes=page_bytes
+        )

@@ -30,8 +30,11 @@ def browser_reference(browser: Any) -> dict[str, Any]:
     runs = []
     for run in browser.runs:
         path = getattr(run, "path", None)
-        runs.append(str(Path(path).resolve()) if path else
-                    {"project": str(getattr(run, "project", "")), "id": str(getattr(run, "id", ""))})
+        runs.append(
+            str(Path(path).resolve())
+            if path
+            else {"project": str(getattr(run, "project", "")), "id": str(getattr(run, "id", ""))}
+        )
     ref: dict[str, Any] = {"kind": "browser", "runs": runs}
     for name in BROWSER_STATE:
         if hasattr(browser, name):

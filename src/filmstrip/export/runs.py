@@ -80,9 +80,16 @@ def browser_export(
                 run_steps, run_values = live.scalar_series(run, key)
                 pairs = [(s, v) for s, v in zip(run_steps, run_values) if selection.in_range(s)]
                 series.setdefault(uid, {})[key] = {
-                    "type": "scalars", "v": 1,
-                    "series": [{"name": key, "run": entry["name"], "steps": [s for s, _ in pairs],
-                                "values": [v for _, v in pairs]}],
+                    "type": "scalars",
+                    "v": 1,
+                    "series": [
+                        {
+                            "name": key,
+                            "run": entry["name"],
+                            "steps": [s for s, _ in pairs],
+                            "values": [v for _, v in pairs],
+                        }
+                    ],
                 }
                 info["count"] = len(pairs)
                 info["last"] = pairs[-1][0] if pairs else None

@@ -54,13 +54,15 @@ class StepSelection:
     def parse(cls, steps: Any, every: Any) -> StepSelection:
         every_n = 1 if every is None else _int(every, "every")
         if every_n < 1:
-            raise ValueError(f"every: expected a positive int (keep every N-th step), got {every_n}")
+            raise ValueError(
+                f"every: expected a positive int (keep every N-th step), got {every_n}"
+            )
         if steps is None:
             return cls(every=every_n)
         if isinstance(steps, str):
             spec = steps.strip()
             if spec.startswith("every:"):
-                n = _parse_bound(spec[len("every:"):], steps)
+                n = _parse_bound(spec[len("every:") :], steps)
                 if n is None or n < 1 or every is not None:
                     raise ValueError(
                         f"steps: {steps!r} needs a positive N and no separate every= argument"
@@ -82,8 +84,9 @@ class StepSelection:
         if isinstance(steps, range):
             return cls(exact=frozenset(steps), every=every_n)
         if isinstance(steps, Iterable) and not isinstance(steps, (bytes, dict)):
-            return cls(exact=frozenset(_int(s, f"steps[{i}]") for i, s in enumerate(steps)),
-                       every=every_n)
+            return cls(
+                exact=frozenset(_int(s, f"steps[{i}]") for i, s in enumerate(steps)), every=every_n
+            )
         raise TypeError(f"steps: got {type(steps).__name__} {steps!r}; accepted: {_STEPS_ACCEPTED}")
 
     def in_range(self, step: int) -> bool:
