@@ -74,7 +74,8 @@ def test_gif_playback_honours_the_logged_fps(page, mount):
     widget = VideoWidget(Video(rgb_frames(8), fps=10), playing=True)
     view = mount(widget)
     page.wait_for_function("document.querySelector('.fs-video canvas')?.dataset.ready === 'true'")
-    # Count frame changes over 1 s: about 10 at 10 fps (not the 4 fps default, not 100).
+    # Count frame changes over 1.5 s: about 15 at 10 fps (6 at the 4 fps default). The bounds
+    # leave room for a loaded machine delaying timers.
     changes = page.evaluate(
         """() => new Promise((resolve) => {
              const canvas = document.querySelector('.fs-video canvas');
@@ -82,10 +83,10 @@ def test_gif_playback_honours_the_logged_fps(page, mount):
              const obs = new MutationObserver(() => {
                if (canvas.dataset.frame !== last) { last = canvas.dataset.frame; n++; } });
              obs.observe(canvas, {attributes: true});
-             setTimeout(() => { obs.disconnect(); resolve(n); }, 1000);
+             setTimeout(() => { obs.disconnect(); resolve(n); }, 1500);
            })"""
     )
-    assert 6 <= changes <= 11, changes
+    assert 9 <= changes <= 16, changes
     assert view.destroy() == 0
 
 
