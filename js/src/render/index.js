@@ -12,7 +12,10 @@ import * as scalars from "./scalars.js";
 import * as gallery from "./gallery.js";
 import * as message from "./message.js";
 
-const RENDERERS = { image, gallery, histogram, histogram_series, audio, video, table, html, scalars };
+// audio.js renders both a clip and a list of clips (audio_list).
+const RENDERERS = {
+  image, gallery, histogram, histogram_series, audio, audio_list: audio, video, table, html, scalars,
+};
 
 /** The renderer module for a payload type; a message panel for unknown types. */
 export function rendererFor(type) {

@@ -20,6 +20,7 @@ _WIDGETS: dict[str, tuple[str, str]] = {
     "histogram_series": ("filmstrip.widgets.histogram", "HistogramSeriesWidget"),
     "scalars": ("filmstrip.widgets.scalars", "ScalarChartWidget"),
     "audio": ("filmstrip.widgets.audio", "AudioWidget"),
+    "audio_list": ("filmstrip.widgets.audio", "AudioListWidget"),
     "video": ("filmstrip.widgets.video", "VideoWidget"),
     "table": ("filmstrip.widgets.table", "TableWidget"),
     "html": ("filmstrip.widgets.html", "HtmlWidget"),
