@@ -390,3 +390,28 @@ def test_unknown_key_and_fetch_errors_are_shown(mount, runs):
     note = view.root.locator(cell_selector("never/logged", uid)).locator(".fs-step-note")
     pump(view, lambda: "not logged" in note.inner_text(), what="not-logged note")
     assert view.destroy() == 0
+
+
+def test_3d_bundle_loads_only_when_a_run_has_3d_media(mount, tmp_path):
+    from filmstrip.media.object3d import Object3D
+
+    flat = init(project="b", name="flat", dir=tmp_path)
+    flat.log({"img": Image(step_image(1))}, step=0)
+    flat.finish()
+    browser = RunBrowser(flat)
+    view = mount(browser)
+    asked = []
+    original = browser._answer
+    browser._answer = lambda content: (asked.append(content.get("kind")), original(content))[1]
+    wait_pixel(view, "img", browser.index[0]["uid"], (20, 0, 0))
+    assert "bundle" not in asked
+
+    points = np.random.default_rng(0).normal(size=(500, 3)).astype(np.float32)
+    cloud = init(project="b", name="cloud", dir=tmp_path)
+    cloud.log({"points": Object3D(points)}, step=0)
+    cloud.finish()
+    browser.runs = [flat, cloud]
+    cell = view.root.locator(cell_selector("points", browser.index[1]["uid"]))
+    pump(view, lambda: cell.locator("canvas").count() > 0, timeout=20, what="the 3D canvas")
+    assert asked.count("bundle") == 1
+    assert view.destroy() == 0

@@ -245,7 +245,7 @@ export function createPanel(ctx, key, info) {
       if (mine !== chartToken) return;
       const series = [];
       parts.forEach((p, i) => {
-        for (const s of p.series || []) series.push({ ...s, run: having.length > 1 ? having[i].name : s.run });
+        for (const s of p.series || []) series.push({ ...s, run: having.length > 1 ? having[i].name : null });
       });
       await chart.show({ type: "scalars", v: 1, series }, ctx.options(key));
       if (mine === chartToken) el.setAttribute("data-shown-count", String(series.reduce((n, s) => n + s.steps.length, 0)));
