@@ -9,7 +9,7 @@
 // onChange. Playback state is reported on play/pause/seek, never per frame.
 import { h, listen } from "../lib/dom.js";
 import { toBytes, urlPool, mimeFor } from "../lib/buffers.js";
-import { childPayload } from "./table/nested.js";
+import { childPayload } from "../lib/nested.js";
 import { readWav } from "./audio_wav.js";
 
 const WAVE_HEIGHT = 64;

@@ -9,17 +9,9 @@ import { rendererFor } from "./index.js";
 import { mountControls } from "./image/controls.js";
 import { overlayStructure } from "./image/structure.js";
 import { mergeState, viewState } from "./image/state.js";
+import { childPayload } from "../lib/nested.js";
 
-/** Inverse of base.nest(): a child payload from its meta and the parent's buffers. */
-export function childPayload(meta, parentBuffers) {
-  const { buffer_prefix: prefix = "", buffer_names: names = [], ...child } = meta;
-  const buffers = {};
-  for (const name of names) {
-    if (!(prefix + name in parentBuffers)) throw new Error(`gallery buffer "${prefix + name}" is missing`);
-    buffers[name] = parentBuffers[prefix + name];
-  }
-  return { ...child, buffers };
-}
+export { childPayload };
 
 export function mount(el, payload, options = {}) {
   let opts = options;

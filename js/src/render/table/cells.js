@@ -3,7 +3,7 @@
 // renderer with its overlays. The returned function destroys the cell's view.
 import { mount as mountImage } from "../image.js";
 import { rendererFor } from "../index.js";
-import { childPayload } from "./nested.js";
+import { childPayload } from "../../lib/nested.js";
 
 export function mediaCellMounter(payload, thumbHeight) {
   const children = new Map(); // media index -> child payload (built on first use)
