@@ -41,7 +41,7 @@ class MountedWidget:
         self.index = page.evaluate(
             "([s, p, b, bundle]) => window.fsMount(s, p, b, bundle)", [state, paths, buffers, bundle]
         )
-        self.root = page.locator(".fs-test-view").nth(self.index)
+        self.root = page.locator(f'.fs-test-view[data-fs-view="{self.index}"]')
 
     def sync(self, rounds: int = 10) -> None:
         """Deliver pending messages both ways until both sides are quiet."""

@@ -275,6 +275,8 @@ class Run:
         self._settings = settings or {}
         self._index = HistoryIndex()
         self._meta_lock = threading.Lock()
+        # A browser's polling thread and the kernel's main thread may both read new lines.
+        self._tail_lock = threading.Lock()
         self._step = 0
         self._pending: dict[str, Any] = {}
         self._finished = False
@@ -523,8 +525,9 @@ class Run:
         self.summary._cells = cells
 
     def _tail(self) -> list[int]:
-        lines = self._tailer.read_new(live=self.status == "running")
-        return [line["_step"] for line in lines if self._index.add(line)]
+        with self._tail_lock:
+            lines = self._tailer.read_new(live=self.status == "running")
+            return [line["_step"] for line in lines if self._index.add(line)]
 
     def _sync(self) -> None:
         """Make everything logged so far visible to the reading methods."""

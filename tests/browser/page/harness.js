@@ -85,6 +85,7 @@ window.fsMount = async (state, paths, buffers, bundle) => {
   const model = new FakeModel(putBuffers(state, paths, buffers));
   const el = document.createElement("div");
   el.className = "fs-test-view";
+  el.dataset.fsView = String(views.length);
   document.getElementById("root").append(el);
   if (widget.initialize) await widget.initialize({ model });
   const cleanup = await widget.render({ model, el });
