@@ -2,7 +2,7 @@
 // per logged key grouped by key prefix ("train/"), with runs side by side in columns. It reads and
 // writes state only through a data source (js/src/host/source.js), so the same shell serves the
 // live widget and the HTML export.
-import { h, listen, widgetRoot } from "../lib/dom.js";
+import { h, listen, releaseWidgetRoot, widgetRoot } from "../lib/dom.js";
 import { rendererFor } from "../render/index.js";
 import css from "./browser.css";
 import { payloadCache } from "./cache.js";
@@ -367,6 +367,7 @@ export function mountBrowser(el, source) {
       bar.destroy();
       cache.clear();
       el.replaceChildren();
+      releaseWidgetRoot(el);
     },
   };
 }

@@ -580,6 +580,16 @@ class RunBrowser(anywidget.AnyWidget):
         for content, chunks in split_reply(header, value):
             self.send(content, chunks)
 
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        # Name the runs shown, so `jupyter nbconvert --to filmstrip` can rebuild this view from
+        # the run store (saved widget state loses binary buffers in JupyterLab, VS Code has none).
+        from filmstrip.export.refs import VIEW_MIME, browser_reference
+
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        data = {**data, VIEW_MIME: _json_safe(browser_reference(self))}
+        return (data, metadata) if isinstance(bundle, tuple) else data
+
     def save_html(self, path: str | os.PathLike, **options: Any) -> Path:
         """Write this browser (its runs, keys and view state) to one offline HTML file; options
         as for :func:`filmstrip.export_html` (steps, every, keys, max_image_size)."""
