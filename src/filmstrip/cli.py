@@ -176,6 +176,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise
     bar.close()
     print(run.path)
+    if args.export:
+        from filmstrip.export.html import export_html
+
+        print(export_html(run, args.export))
     return 0
 
 
@@ -192,6 +196,8 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--steps", type=int, default=20, help="steps to log (default 20)")
     parser.add_argument("--project", default="demo", help="project name (default demo)")
     parser.add_argument("--name", default=None, help="run name (default: generated)")
+    parser.add_argument("--export", metavar="HTML", default=None,
+                        help="also write the run to this self-contained offline HTML file")
     parser.set_defaults(func=cmd_demo)
 
 
