@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import http.server
-import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -16,12 +13,6 @@ from tests.browser.harness import MountedWidget
 REPO = Path(__file__).resolve().parents[2]
 STATIC = REPO / "src" / "filmstrip" / "static"
 PAGE = Path(__file__).resolve().parent / "page"
-CHROMIUM = os.environ.get("FILMSTRIP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-    "--disable-quic",
-]
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -51,18 +42,6 @@ def static_server():
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

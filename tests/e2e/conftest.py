@@ -16,6 +16,7 @@ Startup takes 10-15 s on a quiet 2-core machine; do not run e2e tests in paralle
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -25,11 +26,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 START_TIMEOUT_S = 120
 KERNEL_TIMEOUT_MS = 120_000
@@ -93,11 +93,10 @@ class LabNotebook:
 class JupyterLab:
     """A running JupyterLab server (see the module docstring)."""
 
-    def __init__(self, root_dir: Path, port: int, token: str, process: subprocess.Popen):
+    def __init__(self, root_dir: Path, port: int, token: str):
         self.root_dir = root_dir
         self.port = port
         self.token = token
-        self.process = process
         self.base_url = f"http://127.0.0.1:{port}"
 
     def url(self, path: str) -> str:
@@ -124,63 +123,65 @@ class JupyterLab:
         return LabNotebook(page)
 
 
+@contextlib.contextmanager
+def jupyter_server(app: str, base: Path, root_dir: Path, extra_args: list[str]) -> Iterator[tuple[str, str]]:
+    """Start `jupyter APP` on a random port with a random token and every Jupyter directory
+    under ``base``; yields (base_url, token) once /api/status answers; stops it by its own pid."""
+    env = dict(os.environ)
+    for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
+                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")):
+        (base / sub).mkdir(exist_ok=True)
+        env[var] = str(base / sub)
+    env["FILMSTRIP_DIR"] = str(base / "filmstrip-runs")
+    port, token = _free_port(), secrets.token_hex(16)
+    base_url = f"http://127.0.0.1:{port}"
+    with open(base / f"{app}.log", "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jupyter", app, "--no-browser", "--ip=127.0.0.1",
+             f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+             f"--ServerApp.root_dir={root_dir}", "--allow-root", *extra_args],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while True:
+                if process.poll() is not None:
+                    pytest.fail(f"jupyter {app} exited with {process.returncode}; log: {log.name}")
+                try:
+                    with urllib.request.urlopen(f"{base_url}/api/status?token={token}", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"jupyter {app} did not answer within {START_TIMEOUT_S} s; log: {log.name}")
+                time.sleep(0.5)
+            yield base_url, token
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
     """A JupyterLab server for the whole session, stopped by its own pid at the end."""
     base = tmp_path_factory.mktemp("jupyterlab")
     root_dir = base / "notebooks"
     root_dir.mkdir()
-    env = dict(os.environ)
-    for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")):
-        (base / sub).mkdir()
-        env[var] = str(base / sub)
-    env["FILMSTRIP_DIR"] = str(base / "filmstrip-runs")
-    port, token = _free_port(), secrets.token_hex(16)
-    log = open(base / "lab.log", "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
-         f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root_dir}", "--allow-root", "--LabApp.expose_app_in_browser=True",
-         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    server = JupyterLab(root_dir, port, token, process)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {process.returncode}; log: {base / 'lab.log'}")
-            try:
-                with urllib.request.urlopen(server.url("api/status"), timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not answer within {START_TIMEOUT_S} s; log: {base / 'lab.log'}")
-            time.sleep(0.5)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    args = ["--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    with jupyter_server("lab", base, root_dir, args) as (base_url, token):
+        port = int(base_url.rsplit(":", 1)[1])
+        yield JupyterLab(root_dir, port, token)
 
 
 @pytest.fixture(scope="session")
-def lab_browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def lab_browser(chromium):
+    return chromium
 
 
 @pytest.fixture

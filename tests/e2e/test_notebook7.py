@@ -4,17 +4,10 @@ notebook UI too (it shares JupyterLab's widget manager but not its shell)."""
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import KERNEL_TIMEOUT_MS, _free_port, _notebook_json
+from tests.e2e.conftest import KERNEL_TIMEOUT_MS, _notebook_json, jupyter_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -30,44 +23,9 @@ fs.Image(np.full((40, 60, 3), 200, np.uint8), caption="notebook seven",
 def notebook7(tmp_path):
     root = tmp_path / "root"
     root.mkdir()
-    env = dict(os.environ)
-    for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")):
-        (tmp_path / sub).mkdir()
-        env[var] = str(tmp_path / sub)
-    port, token = _free_port(), secrets.token_hex(16)
-    log = open(tmp_path / "notebook.log", "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "notebook", "--no-browser", "--ip=127.0.0.1",
-         f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}", "--allow-root",
-         "--JupyterNotebookApp.expose_app_in_browser=True"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"jupyter notebook exited with {process.returncode}")
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("jupyter notebook did not start within 120 s")
-            time.sleep(0.5)
+    with jupyter_server("notebook", tmp_path, root,
+                        ["--JupyterNotebookApp.expose_app_in_browser=True"]) as (base, token):
         yield root, base, token
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def test_image_widget_renders_in_notebook_7(notebook7, lab_page):

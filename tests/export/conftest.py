@@ -6,40 +6,19 @@ fails if the page tried any (it would be blank offline) or logged a console erro
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 STATIC = REPO / "src" / "filmstrip" / "static"
-CHROMIUM = os.environ.get("FILMSTRIP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-]
 LOCAL_SCHEMES = ("file:", "blob:", "data:")
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def export_bundle_built():
     if not (STATIC / "export.js").exists():
         pytest.fail("JS bundles are not built: run `npm --prefix js run build`")
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class OfflinePage:
@@ -73,7 +52,7 @@ class OfflinePage:
 
 
 @pytest.fixture
-def offline(chromium):
+def offline(chromium, export_bundle_built):
     """offline.open(path) -> Playwright page of the exported file, every network request blocked."""
     context = chromium.new_context(viewport={"width": 1100, "height": 900}, device_scale_factor=1)
     context.set_offline(True)
