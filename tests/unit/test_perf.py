@@ -41,3 +41,34 @@ def test_repetitive_image_keeps_the_default_strategy_and_stays_small():
 def test_png_bytes_round_trips_odd_shapes(shape):
     pixels = np.random.default_rng(2).integers(0, 256, shape, dtype=np.uint8)
     np.testing.assert_array_equal(_decoded(png_bytes(PIL.Image.fromarray(pixels))), pixels)
+
+
+# --------------------------------------------------------------------------- histograms
+
+from filmstrip.media.histogram import Histogram  # noqa: E402
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.uint8])
+def test_deferred_histogram_counts_equal_numpy_and_ignore_later_mutation(dtype):
+    values = (np.random.default_rng(3).normal(0, 40, 10_000)).astype(dtype)
+    expected_counts, expected_edges = np.histogram(values, bins=64)
+    hist = Histogram(values)
+    values[:] = 0  # the caller reuses its buffer right after logging
+    assert hist.histogram == expected_counts.tolist()
+    assert hist.bins == expected_edges.tolist()
+    assert hist.to_payload()["counts"] == expected_counts.tolist()
+
+
+def test_histogram_of_a_range_numpy_cannot_split_fails_in_the_call():
+    values = np.random.default_rng(4).normal(1e6, 1e-2, 1000).astype(np.float32)
+    with pytest.raises(ValueError, match="Too many bins for data range"):
+        Histogram(values, num_bins=64)
+
+
+def test_histogram_non_finite_counts_are_known_before_and_after_pickling():
+    import pickle
+
+    hist = Histogram(np.array([1.0, np.nan, np.inf, -np.inf, 2.0]), num_bins=2)
+    restored = pickle.loads(pickle.dumps(hist))
+    assert (restored.nan_count, restored.posinf_count, restored.neginf_count) == (1, 1, 1)
+    assert restored == hist and restored.histogram == [1, 1]

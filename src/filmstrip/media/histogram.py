@@ -11,12 +11,18 @@ Payload schema ``histogram`` v1 (no buffers)::
 
 NaN and +/-inf values of a sequence cannot be binned: they are left out of the bins and
 counted in ``nan_count`` / ``posinf_count`` / ``neginf_count``, never an error.
-The counts are computed in the constructor: they are small, the sequence may be huge.
+
+The constructor validates and copies the sequence and checks its range (a memcpy, min/max and
+the bin edges: ~0.05 ms for 100,000 floats, so logging returns at once; a range numpy cannot
+split into ``num_bins`` bins raises here, as ``np.histogram`` does). The counts --
+``np.histogram``'s, bin for bin -- are computed on first need: on the run's writer threads when
+logged, or when ``histogram`` / ``bins`` are read; the copy is then dropped.
 """
 
 from __future__ import annotations
 
 import numbers
+import threading
 from typing import Any
 
 import numpy as np
@@ -72,41 +78,92 @@ class Histogram(Media):
                 "Histogram: give exactly one of sequence= (values to bin) or np_histogram= "
                 "(a (counts, bin_edges) tuple from np.histogram)"
             )
-        self.nan_count = self.posinf_count = self.neginf_count = 0
+        self._nan_count = self._posinf_count = self._neginf_count = 0
+        # A copy of the values waiting to be binned (None once binned), and its size for the
+        # writer's memory budget.
+        self._values: np.ndarray | None = None
+        self.nbytes = 0
         if np_histogram is not None:
             self._counts, self._bins = _validate_np_histogram(np_histogram)
+            self.num_bins = len(self._counts)
         else:
-            num_bins = _validate_num_bins(num_bins)
-            self._counts, self._bins = self._bin(sequence, num_bins)
-        self.num_bins = len(self._counts)
+            self.num_bins = _validate_num_bins(num_bins)
+            self._values = self._finite_values(_copied_values(sequence))
+            # Raises numpy's own error now, in the caller, for a range too narrow to split.
+            np.histogram_bin_edges(self._values, bins=self.num_bins)
+            self.nbytes = self._values.nbytes
 
-    def _bin(self, sequence: Any, num_bins: int) -> tuple[list, list[float]]:
-        values = to_numpy(sequence, name="sequence", copy=False).ravel()
-        if values.dtype == bool:
-            values = values.astype(np.uint8)
-        if values.dtype.kind not in "iuf":
-            raise TypeError(f"sequence: expected numbers, got dtype {values.dtype}")
+    def _finite_values(self, values: np.ndarray) -> np.ndarray:
+        """``values`` without NaN and +/-inf, which are counted instead."""
         if values.dtype.kind == "f":
             finite = np.isfinite(values)
             if not finite.all():
-                self.nan_count = int(np.isnan(values).sum())
-                self.posinf_count = int(np.isposinf(values).sum())
-                self.neginf_count = int(np.isneginf(values).sum())
-                values = values[finite]
-        counts, edges = np.histogram(values, bins=num_bins)
-        return counts.tolist(), edges.tolist()
+                self._nan_count = int(np.isnan(values).sum())
+                self._posinf_count = int(np.isposinf(values).sum())
+                self._neginf_count = int(np.isneginf(values).sum())
+                return values[finite]
+        return values
+
+    def _binned(self) -> None:
+        """Compute counts and edges from the copied values, once (thread-safe)."""
+        if self._values is None:
+            return
+        with self.__dict__.setdefault("_binning_lock", threading.Lock()):
+            values = self._values
+            if values is None:
+                return
+            counts, edges = np.histogram(values, bins=self.num_bins)
+            self._counts, self._bins = counts.tolist(), edges.tolist()
+            self._values = None
+            self.nbytes = 0
 
     @property
     def histogram(self) -> list:
         """The bin counts (``num_bins`` numbers)."""
+        self._binned()
         return list(self._counts)
 
     @property
     def bins(self) -> list[float]:
         """The bin edges (``num_bins + 1`` increasing numbers)."""
+        self._binned()
         return list(self._bins)
 
+    @property
+    def nan_count(self) -> int:
+        """NaN values of the sequence (not in any bin)."""
+        self._binned()
+        return self._nan_count
+
+    @nan_count.setter
+    def nan_count(self, count: int) -> None:
+        self._binned()
+        self._nan_count = count
+
+    @property
+    def posinf_count(self) -> int:
+        """+inf values of the sequence (not in any bin)."""
+        self._binned()
+        return self._posinf_count
+
+    @posinf_count.setter
+    def posinf_count(self, count: int) -> None:
+        self._binned()
+        self._posinf_count = count
+
+    @property
+    def neginf_count(self) -> int:
+        """-inf values of the sequence (not in any bin)."""
+        self._binned()
+        return self._neginf_count
+
+    @neginf_count.setter
+    def neginf_count(self, count: int) -> None:
+        self._binned()
+        self._neginf_count = count
+
     def _encode(self) -> Payload:
+        self._binned()
         return {
             "type": self.TYPE,
             "v": self.VERSION,
@@ -128,7 +185,14 @@ class Histogram(Media):
         histogram.neginf_count = int(payload.get("neginf_count", 0))
         return histogram
 
+    def __getstate__(self):
+        self._binned()  # pickle the counts, not the values
+        state = super().__getstate__()
+        state.pop("_binning_lock", None)
+        return state
+
     def _state(self) -> tuple:
+        self._binned()
         return (
             self._counts,
             self._bins,
@@ -149,6 +213,19 @@ class Histogram(Media):
         excluded = self.nan_count + self.posinf_count + self.neginf_count
         note = f", {excluded} non-finite excluded" if excluded else ""
         return f"<filmstrip.Histogram {self.num_bins} bins{note}>"
+
+
+def _copied_values(sequence: Any) -> np.ndarray:
+    """The sequence as a flat numeric numpy copy (bools as uint8); TypeError otherwise."""
+    values = to_numpy(sequence, name="sequence", copy=True).ravel()
+    if values.dtype == bool:
+        return values.astype(np.uint8)
+    if values.dtype.kind not in "iuf":
+        raise TypeError(
+            f"sequence: expected numbers, got dtype {values.dtype} with shape {values.shape} "
+            "(accepted: ints, floats or bools)"
+        )
+    return values
 
 
 def _validate_num_bins(num_bins: Any) -> int:
