@@ -72,3 +72,48 @@ def test_histogram_non_finite_counts_are_known_before_and_after_pickling():
     restored = pickle.loads(pickle.dumps(hist))
     assert (restored.nan_count, restored.posinf_count, restored.neginf_count) == (1, 1, 1)
     assert restored == hist and restored.histogram == [1, 1]
+
+
+# --------------------------------------------------------------------------- point clouds
+
+from filmstrip.media.object3d import Object3D  # noqa: E402
+
+
+def test_points_are_copied_and_colours_converted_exactly():
+    rng = np.random.default_rng(5)
+    points = np.concatenate([rng.normal(0, 10, (1000, 3)), rng.integers(0, 256, (1000, 3))], axis=1)
+    cloud = Object3D(points)
+    expected = points.astype(np.float32)
+    points[:] = 0  # later mutation must not leak into the logged cloud
+    np.testing.assert_array_equal(cloud.to_numpy(), expected)
+    payload = cloud.to_payload()
+    np.testing.assert_array_equal(
+        np.frombuffer(payload["buffers"]["rgb"], np.uint8).reshape(-1, 3), expected[:, 3:]
+    )
+    assert cloud.nbytes == 1000 * (3 * 4 + 3)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (256.0, r"1 values outside 0\.\.255, the first is 256\.0 at row 7"),
+        (-1, r"1 values outside 0\.\.255, the first is -1\.0 at row 7"),
+        (12.5, r"expected integers 0\.\.255, got 12\.5 at row 7 \(colours in 0\.\.1\?"),
+        (np.nan, r"contains NaN or inf"),
+    ],
+)
+def test_bad_colour_is_reported_with_value_and_row(bad, message):
+    points = np.zeros((10, 6))
+    points[7, 4] = bad
+    with pytest.raises(ValueError, match=message):
+        Object3D(points)
+
+
+def test_category_out_of_range_is_reported():
+    points = np.ones((5, 4))
+    points[2, 3] = 15
+    with pytest.raises(ValueError, match=r"outside 1\.\.14, the first is 15\.0 at row 2"):
+        Object3D(points)
+    points[2, 3] = 0
+    with pytest.raises(ValueError, match=r"outside 1\.\.14, the first is 0\.0 at row 2"):
+        Object3D(points)

@@ -87,6 +87,8 @@ class Object3D(Media):
         self._vectors: list[dict] = []
         self._format: str | None = None
         self._data: bytes | None = None
+        # Bytes held, for the run writer's memory budget (back-pressure on big clouds).
+        self.nbytes = 0
 
         if isinstance(data_or_path, dict):
             self._set_scene(data_or_path, "data_or_path")
@@ -126,7 +128,8 @@ class Object3D(Media):
     # --- validation ------------------------------------------------------------------------
 
     def _set_points(self, value: Any, argument: str) -> None:
-        points = to_numpy(value, name=argument)
+        # No copy here: the stored columns below are new arrays (astype copies).
+        points = to_numpy(value, name=argument, copy=False)
         if points.ndim != 2 or points.shape[1] not in (3, 4, 6):
             raise ValueError(
                 f"{argument}: points have shape {points.shape}; accepted shapes are (N, 3) xyz, "
@@ -152,6 +155,7 @@ class Object3D(Media):
         elif points.shape[1] == 6:
             self._rgb = _integer_column(points[:, 3:6], 0, 255, f"{argument}[:, 3:6] (r, g, b)")
         self._xyz = np.ascontiguousarray(xyz)
+        self.nbytes = sum(a.nbytes for a in (self._xyz, self._rgb, self._category) if a is not None)
 
     def _set_scene(self, scene: dict, argument: str) -> None:
         scene_type = scene.get("type")
@@ -228,6 +232,7 @@ class Object3D(Media):
         self._kind = "mesh"
         self._format = kind
         self._data = data
+        self.nbytes = len(data)
 
     def _set_pts_json(self, data: bytes, label: str) -> None:
         try:
@@ -438,6 +443,19 @@ def box_edges(corners: Any) -> list[tuple[int, int]]:
 
 
 def _integer_column(values: np.ndarray, low: int, high: int, argument: str) -> np.ndarray:
+    """``values`` (integers low..high, any numeric dtype) as a new contiguous uint8 array."""
+    # Fast path (one cast, one comparison): a value survives the round trip through uint8
+    # only if it is an integer in 0..255 (NaN never compares equal).
+    with np.errstate(invalid="ignore", over="ignore"):
+        as_uint8 = values.astype(np.uint8, order="C")
+    if values.dtype == np.uint8 or bool((as_uint8 == values).all()):
+        if (low == 0 or as_uint8.min() >= low) and (high == 255 or as_uint8.max() <= high):
+            return as_uint8
+    return _integer_column_error(values, low, high, argument)
+
+
+def _integer_column_error(values: np.ndarray, low: int, high: int, argument: str) -> np.ndarray:
+    """Raise the error that says which value is not an integer in low..high (slow path)."""
     if not np.isfinite(values).all():
         raise ValueError(f"{argument}: contains NaN or inf; expected integers {low}..{high}")
     out_of_range = (values < low) | (values > high)
