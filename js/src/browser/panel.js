@@ -1,6 +1,8 @@
 // One panel of the run browser: a logged key, with one cell per run (runs side by side), or one
 // chart overlaying every run for a scalar key. A cell shows the media of the current step, or of
-// the nearest earlier step with a note saying which step that is.
+// the nearest earlier step with a note saying which step that is. A histogram key's cell also
+// shows the heatmap of all its steps above the current bars (fetched once per run and step
+// count, like a scalar series); charts over steps mark the browser's current step.
 import { h } from "../lib/dom.js";
 import { classColor, cssColor } from "../lib/palette.js";
 import { stepFor } from "./model.js";
@@ -111,13 +113,75 @@ function errorBox(message) {
 }
 
 /**
+ * The heatmap's options: the panel's own `heatmap_log_scale` (so its log toggle is independent of
+ * the bars' `log_scale`) and the marker at the browser's current step.
+ */
+function heatmapOptions(ctx, key, step) {
+  const base = ctx.options(key);
+  return {
+    log_scale: Boolean(base.heatmap_log_scale),
+    current_step: step,
+    onChange: (patch) => {
+      if ("log_scale" in patch) base.onChange({ heatmap_log_scale: patch.log_scale });
+    },
+  };
+}
+
+/** The heatmap of one run's histogram key over all its steps (refetched when the count grows). */
+function heatmapSlot(ctx, run, key) {
+  const el = h("div", { class: "fs-browser-heatmap" });
+  const slot = rendererSlot(el, ctx.resolve);
+  let count = null;
+  let step = null;
+  let token = 0;
+  return {
+    el,
+    show(newStep, newCount) {
+      step = newStep;
+      if (newCount === count) {
+        slot.options(heatmapOptions(ctx, key, step));
+        return;
+      }
+      count = newCount;
+      const mine = ++token;
+      if (!count) {
+        slot.clear();
+        return;
+      }
+      ctx.loadSeries(run.uid, key, count).then(
+        async (payload) => {
+          if (mine !== token) return;
+          const ok = await slot.show(payload, heatmapOptions(ctx, key, step));
+          if (ok && mine === token) el.setAttribute("data-shown-count", String(payload.steps.length));
+        },
+        (err) => {
+          if (mine !== token) return;
+          count = null; // try again on the next refresh
+          slot.clear();
+          el.replaceChildren(errorBox(`could not load the steps of ${key}: ${err.message || err}`));
+        },
+      );
+    },
+    options() {
+      slot.options(heatmapOptions(ctx, key, step));
+    },
+    destroy() {
+      token++;
+      slot.clear();
+      el.remove();
+    },
+  };
+}
+
+/**
  * A media cell: one run's value of one key.
  * ctx: {load(runUid, key, step) -> Promise, peek(runUid, key, step), resolve(type), options(key)}
  */
-function mediaCell(ctx, run, key) {
+function mediaCell(ctx, run, key, withHeatmap) {
   const note = h("div", { class: "fs-step-note fs-muted", "aria-live": "polite" });
   const body = h("div", { class: "fs-browser-body" });
-  const el = h("div", { class: "fs-browser-cell", "data-run": run.uid }, note, body);
+  const heatmap = withHeatmap ? heatmapSlot(ctx, run, key) : null;
+  const el = h("div", { class: "fs-browser-cell", "data-run": run.uid }, heatmap && heatmap.el, note, body);
   const slot = rendererSlot(body, ctx.resolve);
   let token = 0;
 
@@ -132,8 +196,10 @@ function mediaCell(ctx, run, key) {
 
   return {
     el,
-    /** Show the value at `step` given this run's steps of the key. */
-    show(step, steps) {
+    /** Show the value at `step` given this run's index entry of the key (null: not logged). */
+    show(step, info) {
+      const steps = info ? info.steps : null;
+      if (heatmap) heatmap.show(step, info ? info.count : 0);
       const mine = ++token;
       const where = stepFor(steps, step);
       if (where.none) {
@@ -170,9 +236,11 @@ function mediaCell(ctx, run, key) {
     },
     options() {
       slot.options(ctx.options(key));
+      if (heatmap) heatmap.options();
     },
     destroy() {
       token++;
+      if (heatmap) heatmap.destroy();
       slot.clear();
       el.remove();
     },
@@ -185,6 +253,7 @@ function mediaCell(ctx, run, key) {
  */
 export function createPanel(ctx, key, info) {
   const isScalar = info && info.type === "scalar";
+  const withHeatmap = Boolean(info && info.type === "histogram" && !info.gallery);
   const title = h("div", { class: "fs-panel-title" },
     h("span", { class: "fs-panel-key", text: key }),
     h("span", { class: "fs-muted fs-panel-type", text: info ? (info.gallery ? `${info.type} ×N` : info.type) : "" }));
@@ -220,7 +289,7 @@ export function createPanel(ctx, key, info) {
     for (const run of runs) {
       let cell = cells.get(run.uid);
       if (!cell) {
-        cell = mediaCell(ctx, run, key);
+        cell = mediaCell(ctx, run, key, withHeatmap);
         if (runs.length > 1) {
           cell.el.prepend(h("div", { class: "fs-cell-run" },
             h("span", { class: "fs-swatch", style: { background: cssColor(classColor(run.position)) } }),
@@ -234,10 +303,14 @@ export function createPanel(ctx, key, info) {
   };
 
   let chartSignature = "";
+  const chartOptions = () => ({ ...ctx.options(key), current_step: step });
   const refreshChart = async () => {
     const having = runs.filter((r) => r.keys && r.keys[key]);
     const signature = having.map((r) => `${r.uid}:${r.keys[key].count}`).join(",");
-    if (signature === chartSignature) return;
+    if (signature === chartSignature) {
+      chart.options(chartOptions()); // the step may have moved while the panel was off screen
+      return;
+    }
     chartSignature = signature;
     const mine = ++chartToken;
     try {
@@ -247,7 +320,7 @@ export function createPanel(ctx, key, info) {
       parts.forEach((p, i) => {
         for (const s of p.series || []) series.push({ ...s, run: having.length > 1 ? having[i].name : null });
       });
-      await chart.show({ type: "scalars", v: 1, series }, ctx.options(key));
+      await chart.show({ type: "scalars", v: 1, series }, chartOptions());
       if (mine === chartToken) el.setAttribute("data-shown-count", String(series.reduce((n, s) => n + s.steps.length, 0)));
     } catch (err) {
       if (mine !== chartToken) return;
@@ -265,7 +338,7 @@ export function createPanel(ctx, key, info) {
     }
     for (const run of runs) {
       const infoR = run.keys && run.keys[key];
-      cells.get(run.uid).show(step, infoR ? infoR.steps : null);
+      cells.get(run.uid).show(step, infoR || null);
     }
   };
 
@@ -280,6 +353,7 @@ export function createPanel(ctx, key, info) {
     setStep(newStep) {
       step = newStep;
       if (!isScalar) refresh();
+      else if (chart && visible) chart.options(chartOptions()); // moves the marker only
     },
     setVisible(flag) {
       const was = visible;
@@ -287,7 +361,7 @@ export function createPanel(ctx, key, info) {
       if (flag && !was) refresh();
     },
     options() {
-      if (chart) chart.options(ctx.options(key));
+      if (chart) chart.options(chartOptions());
       for (const cell of cells.values()) cell.options();
     },
     destroy() {

@@ -3,6 +3,8 @@
 // Steps may have different bin edges: each step's counts are resampled onto one value grid
 // spanning every step's range (a bin's count is spread over the grid cells it overlaps).
 // View state: log_scale (colour by log(1 + count)). Hover or arrow keys -> step, value range, count.
+// Option current_step (from the run browser) draws a vertical marker at that step on the overlay;
+// changing only it repaints the overlay, not the heatmap.
 import { h, listen } from "../lib/dom.js";
 import {
   chartFrame, checkbox, drawAxes, formatNumber, linearScale, niceTicks, pointerIn, sizeCanvas,
@@ -10,6 +12,7 @@ import {
 } from "../lib/chart.js";
 import { excludedText, histogramProblem } from "./histogram.js";
 import * as message from "./message.js";
+import { currentStepOption, drawStepMarker } from "./step_marker.js";
 
 const HEIGHT = 240;
 const MARGIN = { top: 8, right: 14, bottom: 24 };
@@ -121,6 +124,7 @@ export function mount(el, payload, options = {}) {
   let logScaleOn = Boolean(options.log_scale);
   let onChange = options.onChange;
   let active = null; // {step: index, row} under the pointer or the keyboard cursor
+  let markedStep = currentStepOption(options); // the browser's current step (marker)
   let geometry = null;
 
   const frame = chartFrame(el, { className: "fs-histogram-series", label: "histograms over steps", onWidth: () => draw() });
@@ -208,11 +212,17 @@ export function mount(el, payload, options = {}) {
     colorbarMax.textContent = formatNumber(grid.max);
   }
 
+  /** The overlay: the current-step marker and the outline of the cell under the cursor. */
   function drawActive() {
     const ctx = frame.overlay.getContext("2d");
     const ratio = globalThis.devicePixelRatio || 1;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, frame.overlay.width, frame.overlay.height);
+    if (geometry) {
+      const drawn = drawStepMarker(ctx, markedStep, geometry.x, geometry.plot);
+      frame.container.toggleAttribute("data-current-step", drawn);
+      if (drawn) frame.container.setAttribute("data-current-step", String(markedStep));
+    }
     if (!active || !geometry) return;
     const { x, y, plot } = geometry;
     const x0 = Math.max(plot.left, x(bounds[active.step]));
@@ -271,6 +281,16 @@ export function mount(el, payload, options = {}) {
   return {
     update(nextPayload, nextOptions = {}) {
       onChange = nextOptions.onChange;
+      const nextMarked = currentStepOption(nextOptions);
+      if (nextPayload === current && Boolean(nextOptions.log_scale) === logScaleOn) {
+        // Only the marker (or nothing) changed: the heatmap stays as painted.
+        if (nextMarked !== markedStep) {
+          markedStep = nextMarked;
+          drawActive();
+        }
+        return;
+      }
+      markedStep = nextMarked;
       if (nextPayload !== current) {
         const nextProblem = seriesProblem(nextPayload);
         if (nextProblem) {

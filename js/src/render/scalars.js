@@ -2,7 +2,8 @@
 // over steps as lines, one per series, with axes, a legend that hides/shows series, hover (or
 // arrow keys) -> nearest step with every series' value, and gaps where values are null.
 // View state: log_scale (y), smoothing (0..0.99, debiased exponential moving average), and
-// hidden_series (labels). Large series are drawn per device-pixel column as first/min/max/last,
+// hidden_series (labels). Option current_step (from the run browser) draws a vertical marker at
+// that step on the overlay; changing only it repaints the overlay, not the lines. Large series are drawn per device-pixel column as first/min/max/last,
 // so 100,000 points cost one pass and spikes survive the thinning.
 import { h, listen } from "../lib/dom.js";
 import {
@@ -11,6 +12,7 @@ import {
 } from "../lib/chart.js";
 import { classColor, cssColor } from "../lib/palette.js";
 import * as message from "./message.js";
+import { currentStepOption, drawStepMarker } from "./step_marker.js";
 
 const HEIGHT = 260;
 const MARGIN = { top: 10, right: 16, bottom: 24 };
@@ -167,6 +169,7 @@ export function mount(el, payload, options = {}) {
   let onChange = options.onChange;
   let geometry = null;
   let activeStep = null; // the step under the pointer / keyboard cursor
+  let markedStep = currentStepOption(options); // the browser's current step (marker)
 
   const frame = chartFrame(el, { className: "fs-scalars", label: "line chart", onWidth: () => draw() });
   const legend = h("div", { class: "fs-chart-legend", role: "group", "aria-label": "series" });
@@ -302,7 +305,7 @@ export function mount(el, payload, options = {}) {
     frame.setTitle(title());
     frame.setNote(noteText(visible, nonPositive, hasData));
     frame.canvas.setAttribute("aria-label", `${title() || "line chart"}: ${visible.length} of ${series.length} series shown`);
-    drawHover();
+    drawOverlay();
   }
 
   function noteText(visible, nonPositive, hasData) {
@@ -317,11 +320,17 @@ export function mount(el, payload, options = {}) {
     return parts.join("; ");
   }
 
-  function drawHover() {
+  /** The overlay: the current-step marker and the hover line with its dots and tooltip. */
+  function drawOverlay() {
     const ctx = frame.overlay.getContext("2d");
     const ratio = globalThis.devicePixelRatio || 1;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, frame.overlay.width, frame.overlay.height);
+    if (geometry) {
+      const drawn = drawStepMarker(ctx, markedStep, geometry.x, geometry.plot);
+      frame.container.toggleAttribute("data-current-step", drawn);
+      if (drawn) frame.container.setAttribute("data-current-step", String(markedStep));
+    }
     if (activeStep === null || !geometry) {
       frame.tip.hide();
       return;
@@ -397,15 +406,15 @@ export function mount(el, payload, options = {}) {
       const inside = point.x >= plot.left && point.x <= plot.left + plot.width
         && point.y >= plot.top && point.y <= plot.top + plot.height;
       activeStep = inside ? nearestStep(x.invert(point.x)) : null;
-      drawHover();
+      drawOverlay();
     }),
     listen(frame.canvas, "pointerleave", () => {
       activeStep = null;
-      drawHover();
+      drawOverlay();
     }),
     listen(frame.canvas, "blur", () => {
       activeStep = null;
-      drawHover();
+      drawOverlay();
     }),
     listen(frame.canvas, "keydown", (event) => {
       if (!["ArrowLeft", "ArrowRight", "Home", "End"].includes(event.key)) return;
@@ -415,7 +424,7 @@ export function mount(el, payload, options = {}) {
       else if (event.key === "End") activeStep = nearestStep(x.invert(plot.left + plot.width));
       else if (activeStep === null) activeStep = nearestStep(x.invert(plot.left));
       else activeStep = neighbourStep(activeStep, event.key === "ArrowRight" ? 1 : -1);
-      drawHover();
+      drawOverlay();
     }),
   ];
 
@@ -425,6 +434,21 @@ export function mount(el, payload, options = {}) {
   return {
     update(nextPayload, nextOptions = {}) {
       onChange = nextOptions.onChange;
+      const nextMarked = currentStepOption(nextOptions);
+      const nextHidden = nextOptions.hidden_series || [];
+      const sameView = nextPayload === current
+        && Boolean(nextOptions.log_scale) === logScaleOn
+        && clampSmoothing(nextOptions.smoothing) === smoothing
+        && nextHidden.length === hidden.size && nextHidden.every((label) => hidden.has(label));
+      if (sameView) {
+        // Only the marker (or nothing) changed: the thinned lines stay as drawn.
+        if (nextMarked !== markedStep) {
+          markedStep = nextMarked;
+          drawOverlay();
+        }
+        return;
+      }
+      markedStep = nextMarked;
       if (nextPayload !== current) {
         const nextProblem = payloadProblem(nextPayload);
         if (nextProblem) {

@@ -8,7 +8,9 @@ that source serves, with the same helpers RunBrowser answers fetches with
 * ``state``: the browser's traits (``index`` with each key's steps cut to the exported ones,
   ``shown_keys``, ``step``, ``panel_state``, ...);
 * ``values[uid][key][str(step)]``: each exported step's value (payload, gallery payload, ...);
-* ``series[uid][key]``: each scalar key's ``scalars`` payload;
+* ``series[uid][key]``: each scalar key's ``scalars`` payload, and each histogram key's
+  ``histogram_series`` payload (the heatmap over every step in the exported range, not only the
+  steps whose bars are kept);
 * ``summaries[uid][key]``: each media summary value.
 """
 
@@ -101,6 +103,9 @@ def browser_export(
                 for step in chosen:
                     payload = shrink_payload(run.get_payload(key, step), max_image_size)
                     per_step[str(step)] = live.compose(payload)
+                if live.has_heatmap(info):  # the heatmap keeps every step in range: it is small
+                    in_range = [s for s in info["steps"] if selection.in_range(s)]
+                    series.setdefault(uid, {})[key] = live.histogram_series(run, key, in_range)
                 all_steps.update(chosen)
                 info.update(steps=chosen, count=len(chosen), last=chosen[-1] if chosen else None)
             kept_keys[key] = info

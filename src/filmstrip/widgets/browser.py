@@ -16,7 +16,9 @@ Synced traits
                  and kept across steps (e.g. {"masks": {"mask_opacity": 0.3}})
 
 Custom messages (page -> kernel)
-    {"kind": "fetch", "id", "run": uid, "key", "step": int | None}   None: a scalar key's series
+    {"kind": "fetch", "id", "run": uid, "key", "step": int | None}   None: the key's whole series:
+                     a ``scalars`` payload for a scalar key, a ``histogram_series`` payload (the
+                     heatmap of every step) for a histogram key
     {"kind": "summary", "id", "run": uid, "key"}                      a summary value
     {"kind": "bundle", "id", "name": "object3d.js" | "molecule.js"}   heavy renderer source
 Replies (kernel -> page) are ``{"kind": "reply", "id", "part", "parts", "pieces", "meta"...}``;
@@ -247,6 +249,19 @@ def scalar_series(run: Any, key: str) -> tuple[list[int], list[float | None]]:
         ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
         values.append(float(v) if ok else (float(v) if isinstance(v, bool) else None))
     return steps, values
+
+
+def has_heatmap(info: dict[str, Any]) -> bool:
+    """Whether a key (its ``index`` entry) gets a heatmap of all its steps: one histogram a step."""
+    return info.get("type") == "histogram" and not info.get("gallery")
+
+
+def histogram_series(run: Any, key: str, steps: Iterable[int] | None = None) -> dict[str, Any]:
+    """The ``histogram_series`` payload of a histogram key over ``steps`` (default: all of them)."""
+    from filmstrip.widgets.histogram import histogram_series_payload
+
+    chosen = list(run.steps(key) if steps is None else steps)
+    return histogram_series_payload(chosen, [run.get_payload(key, s) for s in chosen], name=key)
 
 
 def compose(value: Any) -> Any:
@@ -505,23 +520,24 @@ class RunBrowser(anywidget.AnyWidget):
                     continue
                 if before.get(key, {}).get("count") == info["count"]:
                     continue
+                pushes = []
                 try:
-                    if info["steps"] is None:
-                        last_push = self._pushed.get((entry["uid"], key), 0.0)
-                        if now - last_push < SERIES_PUSH_SECONDS:
-                            continue
-                        self._pushed[(entry["uid"], key)] = now
-                        value = self._series_payload(run, entry, key)
-                        extra = {"step": None, "series_count": info["count"]}
-                    else:
+                    if info["steps"] is not None:
                         value = compose(run.get_payload(key, info["last"]))
-                        extra = {"step": info["last"]}
+                        pushes.append(({"step": info["last"]}, value))
+                    if info["steps"] is None or has_heatmap(info):
+                        last_push = self._pushed.get((entry["uid"], key), 0.0)
+                        if now - last_push >= SERIES_PUSH_SECONDS:
+                            self._pushed[(entry["uid"], key)] = now
+                            value = self._series_payload(run, entry, key)
+                            pushes.append(({"step": None, "series_count": info["count"]}, value))
                 except Exception:
                     continue  # the page will fetch it and show the error then
-                self._push_counter += 1
-                header = {"kind": "push", "id": f"p{self._push_counter}", "run": entry["uid"],
-                          "key": key, **extra}
-                self._send_framed(header, value)
+                for extra, value in pushes:
+                    self._push_counter += 1
+                    header = {"kind": "push", "id": f"p{self._push_counter}", "run": entry["uid"],
+                              "key": key, **extra}
+                    self._send_framed(header, value)
 
     def close(self) -> None:
         """Close the widget and stop its polling thread."""
@@ -540,6 +556,16 @@ class RunBrowser(anywidget.AnyWidget):
         return self._runs[position], self.index[position]
 
     def _series_payload(self, run: Any, entry: dict[str, Any], key: str) -> dict[str, Any]:
+        info = entry["keys"].get(key)
+        if info is None:
+            raise ValueError(f"key {key!r} is not logged in run {entry['name']!r}")
+        if has_heatmap(info):
+            return histogram_series(run, key)
+        if info["steps"] is not None:
+            raise ValueError(
+                f"step: None (a whole series) is only for scalar and histogram keys; {key!r} holds "
+                f"{info['type']} values, fetch them one step at a time"
+            )
         steps, values = scalar_series(run, key)
         return {"type": "scalars", "v": 1,
                 "series": [{"name": key, "run": entry["name"], "steps": steps, "values": values}]}
