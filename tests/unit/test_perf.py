@@ -117,3 +117,50 @@ def test_category_out_of_range_is_reported():
     points[2, 3] = 0
     with pytest.raises(ValueError, match=r"outside 1\.\.14, the first is 0\.0 at row 2"):
         Object3D(points)
+
+
+# --------------------------------------------------------------------------- back-pressure
+
+
+def test_log_waits_when_the_queue_of_images_reaches_its_byte_budget(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    import filmstrip as fs
+
+    gate = threading.Event()
+    original_encode = Image._encode
+
+    def gated_encode(self):  # hold the encoders so the queue can only fill up
+        gate.wait(30)
+        return original_encode(self)
+
+    monkeypatch.setattr(Image, "_encode", gated_encode)
+    image_bytes = 256 * 256 * 3
+    run = fs.init(project="bp", dir=tmp_path, settings={"queue_max_bytes": 1 << 20})
+    images = [np.full((256, 256, 3), step, dtype=np.uint8) for step in range(12)]
+    logged = []
+
+    def train():
+        for step, pixels in enumerate(images):
+            run.log({"image": fs.Image(pixels)}, step=step)
+            logged.append(step)
+
+    trainer = threading.Thread(target=train)
+    trainer.start()
+    fits = (1 << 20) // image_bytes  # 5 images of 192 KiB fit in 1 MiB
+    deadline = time.monotonic() + 30
+    while len(logged) < fits and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)  # give an unbounded queue the chance to take more
+    try:
+        assert trainer.is_alive(), "log() never waited: the queue took every image"
+        assert len(logged) == fits
+        assert run._writer.pending_bytes <= 1 << 20
+    finally:
+        gate.set()
+        trainer.join(30)
+    run.finish()
+    assert logged == list(range(12))
+    for step in (0, 11):
+        assert run.get("image", step).to_numpy()[0, 0, 0] == step

@@ -152,8 +152,32 @@ def media_of(value: Value) -> list[Media]:
 
 
 def nbytes_of(value: Value) -> int:
-    """Approximate bytes held by the media in a value, for the writer's memory budget."""
-    return sum(int(getattr(m, "nbytes", 0) or 0) for m in media_of(value))
+    """Approximate bytes held by the media in a value, for the writer's memory budget.
+
+    A media object's ``nbytes`` attribute if it has one, else the arrays, bytes and PIL
+    images found in its attributes (a few levels into dicts and lists): an image's pixels and
+    masks, an audio clip's samples. Without this a queue of images would count as empty.
+    """
+    total = 0
+    for media in media_of(value):
+        size = getattr(media, "nbytes", None)
+        total += int(size) if size is not None else _held_bytes(vars(media), 3)
+    return total
+
+
+def _held_bytes(obj: Any, depth: int) -> int:
+    if isinstance(obj, np.ndarray):
+        return obj.nbytes
+    if isinstance(obj, (bytes, bytearray, memoryview)):
+        return len(obj)
+    if hasattr(obj, "getbands") and hasattr(obj, "size"):  # a PIL image, without importing PIL
+        width, height = obj.size
+        return width * height * len(obj.getbands())
+    if depth and isinstance(obj, dict):
+        return sum(_held_bytes(item, depth - 1) for item in obj.values())
+    if depth and isinstance(obj, (list, tuple)):
+        return sum(_held_bytes(item, depth - 1) for item in obj)
+    return 0
 
 
 # ---- cells -------------------------------------------------------------------------------
