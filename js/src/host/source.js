@@ -4,7 +4,8 @@
 //
 // Interface:
 //   getState(name) -> value            view state and index (trait names: index, shown_keys, step, ...)
-//   setState(patch)                    {name: value}; kept by the host (synced to Python traits)
+//   setState(patch)                    {name: value}; kept by the host (synced to Python traits;
+//                                      a step may be refused if Python set a newer one meanwhile)
 //   onState(name, cb) -> off           cb() after `name` changed (from either side)
 //   fetch(runId, key, step) -> Promise<payload | payload[] | {type: "value", value}>
 //        step: an int -> the value logged at exactly that step;
@@ -147,6 +148,7 @@ export function modelSource(model) {
   const offs = [];
   let nextId = 1;
   let closed = false;
+  let stepWrites = 0;
 
   const onCustom = (content, buffers) => replies.receive(content, buffers);
   model.on("msg:custom", onCustom);
@@ -166,6 +168,9 @@ export function modelSource(model) {
     getState: (name) => model.get(name),
     setState(patch) {
       for (const [name, value] of Object.entries(patch)) model.set(name, value);
+      // A step carries the newest Python-set step version the page had seen, so the kernel can
+      // drop it if Python set another step meanwhile (the counter makes every write a change).
+      if ("step" in patch) model.set("_step_basis", [model.get("_step_version") || 0, ++stepWrites]);
       model.save_changes();
     },
     onState(name, cb) {

@@ -13,7 +13,15 @@ Synced traits
     step         the step shown (None: the last one); ``follow`` keeps it on the newest step
     playing, speed (steps/s), search (panel filter), collapsed (group names, "#overview")
     panel_state  {key: {renderer option: value}}: overlay controls shared by every panel of a key
-                 and kept across steps (e.g. {"masks": {"mask_opacity": 0.3}})
+                 and kept across steps (e.g. {"masks": {"mask_opacity": 0.3}}); a histogram
+                 key's heatmap keeps its own ``heatmap_log_scale`` there
+    _step_version  bumped (in the same message as the step) each time Python code sets ``step``
+
+Step writes from the page carry ``_step_basis: [_step_version seen, counter]`` (not a trait).
+A page step chosen before the page saw the newest Python-set step (basis older than
+``_step_version``) is dropped and the current step sent back: otherwise key presses still queued
+for a busy kernel would overwrite ``browser.step = N`` run in a cell. Steps that the browser moves
+by itself (following a live run) do not bump the version, so they never discard a user's key.
 
 Custom messages (page -> kernel)
     {"kind": "fetch", "id", "run": uid, "key", "step": int | None}   None: the key's whole series:
@@ -333,6 +341,7 @@ class RunBrowser(anywidget.AnyWidget):
     search = traitlets.Unicode("").tag(sync=True)
     collapsed = traitlets.List(traitlets.Unicode()).tag(sync=True)
     panel_state = traitlets.Dict().tag(sync=True)
+    _step_version = traitlets.Int(0).tag(sync=True)
 
     def __init__(self, runs: Any, step: int | None = None, keys: Iterable[str] | None = None,
                  **kwargs: Any) -> None:
@@ -354,6 +363,7 @@ class RunBrowser(anywidget.AnyWidget):
         self._poller: _Poller | None = None
         self._pushed: dict[tuple[str, str], Any] = {}
         self._push_counter = 0
+        self._step_from_browser = False  # set while the page or the follow logic moves the step
         super().__init__(**kwargs)
         self.on_msg(self._on_custom_msg)
         self.runs = new_runs
@@ -384,7 +394,7 @@ class RunBrowser(anywidget.AnyWidget):
                 self.index = entries
                 self._update_keys()
                 if self.follow:
-                    self.step = self._last_step()
+                    self._follow_to(self._last_step())
         self._start_polling()
 
     def _entry(self, run: Any, uid: str) -> dict[str, Any]:
@@ -459,6 +469,44 @@ class RunBrowser(anywidget.AnyWidget):
         last = self._last_step()
         self.follow = change["new"] is None or last is None or change["new"] >= last
 
+    def _follow_to(self, step: int | None) -> None:
+        """Move to the newest step on the browser's own account (no version bump)."""
+        self._step_from_browser = True
+        try:
+            self.step = step
+        finally:
+            self._step_from_browser = False
+
+    def notify_change(self, change: Any) -> None:
+        # A step set by Python code goes out in one message with a new _step_version, so the page
+        # never holds the new step with the old version (see the module docstring).
+        if (change.get("name") == "step" and change.get("type") == "change"
+                and not self._step_from_browser):
+            with self.hold_sync():
+                self._step_version += 1
+                super().notify_change(change)
+            return
+        super().notify_change(change)
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply the page's changes; drop a step the page chose before it saw the newest one
+        Python set (and send the current step back)."""
+        sync_data = dict(sync_data)
+        basis = sync_data.pop("_step_basis", None)
+        sync_data.pop("_step_version", None)  # Python owns it
+        stale = False
+        if "step" in sync_data and isinstance(basis, (list, tuple)) and basis:
+            stale = basis[0] != self._step_version
+            if stale:
+                del sync_data["step"]
+        self._step_from_browser = True
+        try:
+            super().set_state(sync_data)
+        finally:
+            self._step_from_browser = False
+        if stale:
+            self.send_state(["step", "_step_version"])
+
     @traitlets.validate("speed")
     def _validate_speed(self, proposal: Any) -> float:
         speed = proposal["value"]
@@ -507,7 +555,7 @@ class RunBrowser(anywidget.AnyWidget):
                 self.index = entries
                 self._update_keys()
                 if self.follow:
-                    self.step = self._last_step()
+                    self._follow_to(self._last_step())
             return any(e["status"] == "running" for e in entries)
 
     def _push_newest(self, old: dict[str, Any], entries: list[dict[str, Any]]) -> None:
