@@ -69,25 +69,39 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def main(sizes: list[int]) -> None:
+def measure(sizes: list[int]) -> list[dict]:
+    """First-frame and frame times for each point count (also used by bench/browser.py)."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1000, "height": 800}, device_scale_factor=1)
-        page.goto(url)
-        page.evaluate(MEASURE, 1000)  # warm up: bundle parse, shader compile
-        print(f"Chromium {browser.version}, SwiftShader WebGL, 900x420 stage")
-        print(f"| points | time to first frame | median frame | p90 frame | shown |")
-        print(f"|---:|---:|---:|---:|---|")
-        for n in sizes:
-            result = page.evaluate(MEASURE, n)
-            frames = sorted(result["frames"])
-            print(f"| {n:,} | {result['first']:.0f} ms | {statistics.median(frames):.0f} ms | "
-                  f"{frames[int(len(frames) * 0.9)]:.0f} ms | {result['note']} |")
-        browser.close()
-    server.shutdown()
+    results = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1000, "height": 800}, device_scale_factor=1)
+            page.goto(url)
+            page.evaluate(MEASURE, 1000)  # warm up: bundle parse, shader compile
+            for n in sizes:
+                result = page.evaluate(MEASURE, n)
+                frames = sorted(result["frames"])
+                results.append({"n": n, "first": result["first"], "note": result["note"],
+                                "median_frame": statistics.median(frames),
+                                "p90_frame": frames[int(len(frames) * 0.9)],
+                                "chromium": browser.version})
+            browser.close()
+    finally:
+        server.shutdown()
+    return results
+
+
+def main(sizes: list[int]) -> None:
+    results = measure(sizes)
+    print(f"Chromium {results[0]['chromium']}, SwiftShader WebGL, 900x420 stage")
+    print("| points | time to first frame | median frame | p90 frame | shown |")
+    print("|---:|---:|---:|---:|---|")
+    for r in results:
+        print(f"| {r['n']:,} | {r['first']:.0f} ms | {r['median_frame']:.0f} ms | "
+              f"{r['p90_frame']:.0f} ms | {r['note']} |")
 
 
 if __name__ == "__main__":
