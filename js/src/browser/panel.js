@@ -272,6 +272,8 @@ export function createPanel(ctx, key, info) {
     if (isScalar) {
       if (!chart) {
         chartBody = h("div", { class: "fs-browser-body" });
+        // minmax(0, ...): the canvas's own width must not widen the column past the panel
+        grid.style.gridTemplateColumns = "minmax(0, 1fr)";
         grid.append(chartBody);
         chart = rendererSlot(chartBody, ctx.resolve);
       }
