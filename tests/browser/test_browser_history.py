@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from filmstrip.media.histogram import Histogram
 from filmstrip.media.image import Image
@@ -50,7 +51,7 @@ def pump(view, condition, timeout: float = 10.0, what: str = "condition"):
         try:
             if condition():
                 return
-        except Exception:  # not mounted yet
+        except (PlaywrightError, IndexError):  # not mounted yet, or no marker drawn yet
             pass
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
@@ -82,7 +83,9 @@ def wait_marker(view, chart: str, what: str) -> list[int]:
     return seen[-1]
 
 
-def test_histogram_panel_shows_every_step_as_a_heatmap_with_the_current_step_marked(mount, tmp_path):
+def test_histogram_panel_shows_every_step_as_a_heatmap_with_the_current_step_marked(
+    mount, tmp_path
+):
     run = init(project="hist", name="a", dir=tmp_path)
     log_steps(run, range(10), np.random.default_rng(0))
     run.finish()
@@ -90,8 +93,11 @@ def test_histogram_panel_shows_every_step_as_a_heatmap_with_the_current_step_mar
     view = mount(browser)
     uid = browser.index[0]["uid"]
     chart = heatmap(uid)
-    pump(view, lambda: view.root.locator(chart).get_attribute("data-shown-count") == "10",
-         what="the heatmap of all 10 steps")
+    pump(
+        view,
+        lambda: view.root.locator(chart).get_attribute("data-shown-count") == "10",
+        what="the heatmap of all 10 steps",
+    )
     at_high = wait_marker(view, chart, "the marker at step 6")
     assert 1 <= len(at_high) <= 3
     x_high = at_high[0]
@@ -100,7 +106,9 @@ def test_histogram_panel_shows_every_step_as_a_heatmap_with_the_current_step_mar
     assert row < height * 0.35, (row, height)
     # Under the heatmap, the current step's bars are still drawn (the histogram renderer).
     cell = view.root.locator(f'.fs-panel[data-key="{KEY}"] .fs-browser-cell[data-run="{uid}"]')
-    pump(view, lambda: cell.get_attribute("data-shown-step") == str(HIGH_STEP), what="bars of step 6")
+    pump(
+        view, lambda: cell.get_attribute("data-shown-step") == str(HIGH_STEP), what="bars of step 6"
+    )
     assert cell.locator(".fs-browser-body .fs-chart canvas").count() == 2
 
     # Step back with the keyboard: the marker moves left by one column, the column there is low.
@@ -131,8 +139,11 @@ def test_scalar_chart_marks_the_current_step(mount, tmp_path):
     browser = RunBrowser(run, step=2)
     view = mount(browser)
     chart = '.fs-panel[data-key="loss"]'
-    pump(view, lambda: view.root.locator(chart).get_attribute("data-shown-count") == "10",
-         what="the loss chart")
+    pump(
+        view,
+        lambda: view.root.locator(chart).get_attribute("data-shown-count") == "10",
+        what="the loss chart",
+    )
     x2 = wait_marker(view, chart, "marker at step 2")[0]
     view.set(step=8)
     pump(view, lambda: marker_columns(view, chart)[0] > x2 + 20, what="marker at step 8")
@@ -153,11 +164,18 @@ def test_live_run_in_this_process_extends_the_heatmap(mount, tmp_path):
     view = mount(browser)
     uid = browser.index[0]["uid"]
     chart = heatmap(uid)
-    pump(view, lambda: view.root.locator(chart).get_attribute("data-shown-count") == "4",
-         what="the heatmap of 4 steps")
+    pump(
+        view,
+        lambda: view.root.locator(chart).get_attribute("data-shown-count") == "4",
+        what="the heatmap of 4 steps",
+    )
     log_steps(run, range(4, 7), rng)  # step 6 is the high one
-    pump(view, lambda: view.root.locator(chart).get_attribute("data-shown-count") == "7",
-         timeout=15, what="the heatmap to grow to 7 steps")
+    pump(
+        view,
+        lambda: view.root.locator(chart).get_attribute("data-shown-count") == "7",
+        timeout=15,
+        what="the heatmap to grow to 7 steps",
+    )
     pump(view, lambda: browser.step == HIGH_STEP, what="follow to the newest step")
     x = wait_marker(view, chart, "marker at the newest step")[0]
     row, height = yellow_row(view, chart, x)

@@ -33,7 +33,9 @@ def logged_run() -> fs.Run:
 
 def canvas(page, nth: int) -> np.ndarray:
     url = page.locator(HEATMAP).nth(nth).evaluate("(c) => c.toDataURL('image/png')")
-    return np.asarray(PILImage.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA"))
+    return np.asarray(
+        PILImage.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA")
+    )
 
 
 def marker_x(page) -> list[int]:

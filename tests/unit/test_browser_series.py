@@ -18,14 +18,22 @@ def browser():
     run = fs.init(project="u", name="series", mode="memory")
     rng = np.random.default_rng(0)
     for step in (0, 2, 5):
-        run.log({"h": Histogram(rng.normal(step, 1, 100), num_bins=8), "loss": 1.0 / (step + 1),
-                 "img": Image(np.zeros((4, 4), np.uint8))}, step=step)
+        run.log(
+            {
+                "h": Histogram(rng.normal(step, 1, 100), num_bins=8),
+                "loss": 1.0 / (step + 1),
+                "img": Image(np.zeros((4, 4), np.uint8)),
+            },
+            step=step,
+        )
     run.finish()
     return RunBrowser(run)
 
 
 def fetch(browser, key, step=None):
-    return browser._answer({"kind": "fetch", "run": browser.index[0]["uid"], "key": key, "step": step})
+    return browser._answer(
+        {"kind": "fetch", "run": browser.index[0]["uid"], "key": key, "step": step}
+    )
 
 
 def test_histogram_key_series_is_the_heatmap_of_every_step(browser):

@@ -108,7 +108,9 @@ def split_reply(
     meta_size = _json_size(meta)
     room = limit - _HEADER_ALLOWANCE
     if room <= 0:
-        raise ValueError(f"limit: {limit} bytes leaves no room for data (needs > {_HEADER_ALLOWANCE})")
+        raise ValueError(
+            f"limit: {limit} bytes leaves no room for data (needs > {_HEADER_ALLOWANCE})"
+        )
     if meta_size > min(INLINE_META_LIMIT, room // 2):
         buffers.append(memoryview(json.dumps(meta, allow_nan=False).encode("utf-8")))
         head["nbuffers"] = len(buffers)
@@ -126,7 +128,7 @@ def split_reply(
                 used = 0
             take = min(room - used, len(buf) - offset)
             parts[-1][0].append([index])
-            parts[-1][1].append(buf[offset:offset + take])
+            parts[-1][1].append(buf[offset : offset + take])
             offset += take
             used += take
 
@@ -343,8 +345,9 @@ class RunBrowser(anywidget.AnyWidget):
     panel_state = traitlets.Dict().tag(sync=True)
     _step_version = traitlets.Int(0).tag(sync=True)
 
-    def __init__(self, runs: Any, step: int | None = None, keys: Iterable[str] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, runs: Any, step: int | None = None, keys: Iterable[str] | None = None, **kwargs: Any
+    ) -> None:
         accepted = {"playing", "speed", "search", "collapsed", "panel_state", "layout"}
         unknown = sorted(set(kwargs) - accepted)
         if unknown:
@@ -401,9 +404,18 @@ class RunBrowser(anywidget.AnyWidget):
         try:
             return run_entry(run, uid)
         except Exception as exc:  # a run dir deleted or unreadable: say so in its column
-            return {"uid": uid, "id": str(getattr(run, "id", "")), "name": str(getattr(run, "name", uid)),
-                    "project": "", "status": "error", "error": f"{type(exc).__name__}: {exc}",
-                    "config": {}, "summary": {}, "summary_version": "", "keys": {}}
+            return {
+                "uid": uid,
+                "id": str(getattr(run, "id", "")),
+                "name": str(getattr(run, "name", uid)),
+                "project": "",
+                "status": "error",
+                "error": f"{type(exc).__name__}: {exc}",
+                "config": {},
+                "summary": {},
+                "summary_version": "",
+                "keys": {},
+            }
 
     def _all_keys(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -432,9 +444,13 @@ class RunBrowser(anywidget.AnyWidget):
                 if key not in shown or info["last"] is None:
                     continue
                 if info["steps"] is None:
-                    scalar_last = info["last"] if scalar_last is None else max(scalar_last, info["last"])
+                    scalar_last = (
+                        info["last"] if scalar_last is None else max(scalar_last, info["last"])
+                    )
                 else:
-                    media_last = info["last"] if media_last is None else max(media_last, info["last"])
+                    media_last = (
+                        info["last"] if media_last is None else max(media_last, info["last"])
+                    )
         return media_last if media_last is not None else scalar_last
 
     @traitlets.validate("shown_keys")
@@ -480,8 +496,11 @@ class RunBrowser(anywidget.AnyWidget):
     def notify_change(self, change: Any) -> None:
         # A step set by Python code goes out in one message with a new _step_version, so the page
         # never holds the new step with the old version (see the module docstring).
-        if (change.get("name") == "step" and change.get("type") == "change"
-                and not self._step_from_browser):
+        if (
+            change.get("name") == "step"
+            and change.get("type") == "change"
+            and not self._step_from_browser
+        ):
             with self.hold_sync():
                 self._step_version += 1
                 super().notify_change(change)
@@ -583,8 +602,13 @@ class RunBrowser(anywidget.AnyWidget):
                     continue  # the page will fetch it and show the error then
                 for extra, value in pushes:
                     self._push_counter += 1
-                    header = {"kind": "push", "id": f"p{self._push_counter}", "run": entry["uid"],
-                              "key": key, **extra}
+                    header = {
+                        "kind": "push",
+                        "id": f"p{self._push_counter}",
+                        "run": entry["uid"],
+                        "key": key,
+                        **extra,
+                    }
                     self._send_framed(header, value)
 
     def close(self) -> None:
@@ -615,15 +639,20 @@ class RunBrowser(anywidget.AnyWidget):
                 f"{info['type']} values, fetch them one step at a time"
             )
         steps, values = scalar_series(run, key)
-        return {"type": "scalars", "v": 1,
-                "series": [{"name": key, "run": entry["name"], "steps": steps, "values": values}]}
+        return {
+            "type": "scalars",
+            "v": 1,
+            "series": [{"name": key, "run": entry["name"], "steps": steps, "values": values}],
+        }
 
     def _answer(self, content: dict[str, Any]) -> Any:
         kind = content.get("kind")
         if kind == "bundle":
             name = content.get("name")
             if name not in HEAVY_BUNDLES:
-                raise ValueError(f"bundle: {name!r} is not a filmstrip bundle; known: {list(HEAVY_BUNDLES)}")
+                raise ValueError(
+                    f"bundle: {name!r} is not a filmstrip bundle; known: {list(HEAVY_BUNDLES)}"
+                )
             return {"name": name, "source": bundle_source(name).encode("utf-8")}
         with self._lock:
             run, entry = self._run_for(content.get("run"))
@@ -640,13 +669,25 @@ class RunBrowser(anywidget.AnyWidget):
         raise ValueError(f"unknown request kind {kind!r}; expected fetch, summary or bundle")
 
     def _on_custom_msg(self, _widget: Any, content: Any, buffers: Any) -> None:
-        if not isinstance(content, dict) or content.get("kind") not in ("fetch", "summary", "bundle"):
+        if not isinstance(content, dict) or content.get("kind") not in (
+            "fetch",
+            "summary",
+            "bundle",
+        ):
             return
         header = {"kind": "reply", "id": content.get("id")}
         try:
             value = self._answer(content)
         except Exception as exc:
-            self.send({**header, "part": 0, "parts": 1, "pieces": [], "error": f"{type(exc).__name__}: {exc}"})
+            self.send(
+                {
+                    **header,
+                    "part": 0,
+                    "parts": 1,
+                    "pieces": [],
+                    "error": f"{type(exc).__name__}: {exc}",
+                }
+            )
             return
         self._send_framed(header, value)
 
