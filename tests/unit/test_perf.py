@@ -164,3 +164,27 @@ def test_log_waits_when_the_queue_of_images_reaches_its_byte_budget(tmp_path, mo
     assert logged == list(range(12))
     for step in (0, 11):
         assert run.get("image", step).to_numpy()[0, 0, 0] == step
+
+
+def _values_on_and_around_edges(values: np.ndarray, bins: int) -> np.ndarray:
+    """``values`` plus every bin edge and its float neighbours, within the range."""
+    edges = np.histogram_bin_edges(values, bins=bins)
+    extra = np.concatenate([edges, np.nextafter(edges, np.inf), np.nextafter(edges, -np.inf)])
+    mixed = np.concatenate([values, np.repeat(extra.astype(values.dtype), 3)])
+    return mixed[(mixed >= edges[0]) & (mixed <= edges[-1])]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bins", [1, 3, 64, 512])
+@pytest.mark.parametrize(("loc", "scale"), [(0, 1), (1e4, 1), (1e6, 30), (0, 1e-30), (0, 1e30)])
+def test_histogram_counts_equal_numpy_bin_for_bin(dtype, bins, loc, scale):
+    from filmstrip.media.histogram import histogram_counts
+
+    rng = np.random.default_rng(bins)
+    values = rng.normal(loc, scale, 70_000).astype(dtype)  # more than one block
+    for sample in (values, _values_on_and_around_edges(values, bins)):
+        expected_counts, expected_edges = np.histogram(sample, bins=bins)
+        counts, edges = histogram_counts(sample, bins)
+        np.testing.assert_array_equal(counts, expected_counts)
+        np.testing.assert_array_equal(edges, expected_edges)
+        assert counts.dtype == expected_counts.dtype and edges.dtype == expected_edges.dtype
