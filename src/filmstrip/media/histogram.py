@@ -114,6 +114,7 @@ class Histogram(Media):
         edges = np.linspace(low, high, self.num_bins + 1)
         if low != high and not (edges[1:] > edges[:-1]).all():
             np.histogram_bin_edges(values, bins=self.num_bins)  # raises numpy's error
+        self._value_range = (low, high)
         return values
 
     def _binned(self) -> None:
@@ -124,7 +125,9 @@ class Histogram(Media):
             values = self._values
             if values is None:
                 return
-            counts, edges = histogram_counts(values, self.num_bins)
+            counts, edges = histogram_counts(
+                values, self.num_bins, self.__dict__.pop("_value_range", None)
+            )
             self._counts, self._bins = counts.tolist(), edges.tolist()
             self._values = None
             self.nbytes = 0
@@ -240,10 +243,29 @@ def _copied_values(sequence: Any) -> np.ndarray:
     return values
 
 
-_BLOCK = 32768
+# Values per pass: one block for typical sizes. On a writer thread every numpy call is a GIL
+# hand-off with the training thread, so fewer, bigger calls finish sooner (W3: 32,768-value
+# blocks took 1.4 ms per 100,000-value histogram end to end, one block 0.9 ms).
+_BLOCK = 1 << 20
+# Per-thread scratch buffers reused between histograms: fresh 100,000-value temporaries cost
+# more in page faults than the arithmetic. Kept only up to _SCRATCH_MAX values (3 MiB).
+_SCRATCH = threading.local()
+_SCRATCH_MAX = 1 << 18
 
 
-def histogram_counts(values: np.ndarray, num_bins: int) -> tuple[np.ndarray, np.ndarray]:
+def _scratch(size: int, dtype: np.dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if size > _SCRATCH_MAX:
+        return np.empty(size, dtype), np.empty(size, dtype), np.empty(size, np.int32)
+    buffers = getattr(_SCRATCH, "buffers", None)
+    if buffers is None or buffers[0].size < size or buffers[0].dtype != dtype:
+        buffers = (np.empty(size, dtype), np.empty(size, dtype), np.empty(size, np.int32))
+        _SCRATCH.buffers = buffers
+    return buffers
+
+
+def histogram_counts(
+    values: np.ndarray, num_bins: int, value_range: tuple[Any, Any] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """``np.histogram(values, bins=num_bins)`` of finite 1-D values, bin for bin, ~3x faster.
 
     numpy's equal-width path computes ``f = (v - first) / (last - first) * num_bins`` in the
@@ -254,13 +276,18 @@ def histogram_counts(values: np.ndarray, num_bins: int) -> tuple[np.ndarray, np.
     bin boundary, where ``margin`` bounds the rounding error of ``f`` and of the edges (a few
     float ulps, in bins). Elsewhere numpy's comparisons cannot change the index. Integer
     values, a single distinct value and ranges too narrow for that bound go to ``np.histogram``.
+    ``value_range``: ``(values.min(), values.max())`` if already known.
     """
     if values.dtype.kind != "f" or values.dtype.itemsize < 4 or values.size < 1024:
         return np.histogram(values, bins=num_bins)
-    edges = np.histogram_bin_edges(values, bins=num_bins)  # numpy's own edges (and checks)
-    first, last = edges[0], edges[-1]
-    if values.min() != first or values.max() != last:  # one distinct value: +/-0.5 range
+    first, last = value_range if value_range is not None else (values.min(), values.max())
+    if not first < last:  # one distinct value: numpy bins a +/-0.5 range
         return np.histogram(values, bins=num_bins)
+    # numpy's edges: np.linspace over (min, max) in the values' float type.
+    edges = np.linspace(first, last, num_bins + 1, endpoint=True,
+                        dtype=np.result_type(first, last, values))
+    if not (edges[1:] > edges[:-1]).all():
+        return np.histogram(values, bins=num_bins)  # raises numpy's "too many bins" error
     info = np.finfo(values.dtype)
     largest = max(abs(float(first)), abs(float(last)))
     width = (float(last) - float(first)) / num_bins
@@ -269,12 +296,8 @@ def histogram_counts(values: np.ndarray, num_bins: int) -> tuple[np.ndarray, np.
         return np.histogram(values, bins=num_bins)
     denom = np.subtract(last, first)
     counts = np.zeros(num_bins, np.intp)
-    # Blocks with reused buffers: fresh 100,000-value temporaries cost more in page faults
-    # than the arithmetic itself.
+    scaled, floor, indices = _scratch(min(values.size, _BLOCK), values.dtype)
     block = min(values.size, _BLOCK)
-    scaled = np.empty(block, values.dtype)
-    floor = np.empty(block, values.dtype)
-    indices = np.empty(block, np.int32)
     for start in range(0, values.size, block):
         chunk = values[start:start + block]
         size = chunk.size
