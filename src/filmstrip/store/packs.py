@@ -23,6 +23,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 PACK_MAX_BYTES = 1 << 30
+# Every this many bytes appended, ask the kernel to start writing them out (and drop them
+# from the page cache): the one fsync at finish then has ~10 ms of work instead of ~90 ms
+# for 225 MB of point clouds, and written media do not crowd the page cache.
+WRITEBACK_BYTES = 32 << 20
 
 
 def _blake2b_128(data: bytes) -> str:
@@ -98,6 +102,7 @@ class PackWriter:
         self._pack_number = max(existing, default=0)
         self._fd: int | None = None
         self._offset = 0
+        self._written_back = 0  # offset up to which writeback was started
         self.bytes_written = 0
 
     def _open_next_pack(self) -> None:
@@ -106,7 +111,14 @@ class PackWriter:
         self._pack_number += 1
         path = self.media_dir / pack_file_name(self._pack_number)
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        self._offset = os.fstat(self._fd).st_size
+        self._offset = self._written_back = os.fstat(self._fd).st_size
+
+    def _start_writeback(self) -> None:
+        # Linux starts asynchronous writeback of dirty pages on POSIX_FADV_DONTNEED.
+        if self._offset - self._written_back >= WRITEBACK_BYTES and hasattr(os, "posix_fadvise"):
+            os.posix_fadvise(self._fd, self._written_back, self._offset - self._written_back,
+                             os.POSIX_FADV_DONTNEED)
+            self._written_back = self._offset
 
     def put(self, data: bytes) -> str:
         """Store ``data`` (once per distinct content) and return its ref."""
@@ -122,6 +134,7 @@ class PackWriter:
             self._offset += len(data)
             self.bytes_written += len(data)
             self._refs_by_hash[digest] = ref
+            self._start_writeback()
             return ref
 
     def sync(self) -> None:
