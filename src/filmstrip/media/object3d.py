@@ -445,7 +445,11 @@ def box_edges(corners: Any) -> list[tuple[int, int]]:
 def _integer_column(values: np.ndarray, low: int, high: int, argument: str) -> np.ndarray:
     """``values`` (integers low..high, any numeric dtype) as a new contiguous uint8 array."""
     # Fast path (one cast, one comparison): a value survives the round trip through uint8
-    # only if it is an integer in 0..255 (NaN never compares equal).
+    # only if it is an integer in 0..255 (NaN never compares equal). Columns of an (N, 6)
+    # array are strided: one contiguous copy first makes the cast and the comparison
+    # contiguous (2.8 ms instead of 4.4 ms for 300,000 rgb rows).
+    if values.dtype != np.uint8 and not values.flags.c_contiguous:
+        values = np.ascontiguousarray(values)
     with np.errstate(invalid="ignore", over="ignore"):
         as_uint8 = values.astype(np.uint8, order="C")
     if values.dtype == np.uint8 or bool((as_uint8 == values).all()):
