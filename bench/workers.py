@@ -175,8 +175,8 @@ def tensorboardx_tool(workload):
         elif workload == "W3":
             writer.add_histogram("hist", item, step, bins=64)
         elif workload == "W4":
-            writer.add_mesh("points", item[None, :, :3].astype(np.float32), step,
-                            colors=item[None, :, 3:].astype(np.uint8))
+            writer.add_mesh("points", item[None, :, :3].astype(np.float32),
+                            colors=item[None, :, 3:].astype(np.uint8), global_step=step)
         elif workload == "W5":
             for name, value in zip("abcd", item):
                 writer.add_scalar(name, value, step)
