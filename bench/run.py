@@ -181,7 +181,8 @@ def write_report(results: list[dict], scale: float, repeat: int, loads: tuple[st
     text = (f"Measured {date} on {machine()}, scale {scale} of the workloads in "
             f"shared/guides/benchmarks.md (`python bench/run.py`), best of {repeat} interleaved "
             f"round(s); 1/5/15-minute load average {loads[0]} at the start, {loads[1]} at the "
-            f"end (2 cores: above 2 means other work shared the CPUs).\n\n"
+            f"end (2 cores: above 2 means other work shared the CPUs). Where the time goes and "
+            f"what was changed: bench/profiles/README.md.\n\n"
             + table(results) + "\n\nTargets (issue 8), filmstrip / peer in this run:\n\n"
             + targets_table(results) + "\n" + "".join("\n" + section for section in extra_sections))
     (HERE / "RESULTS.md").write_text("# Benchmark results\n\n" + text, encoding="utf-8")
