@@ -53,7 +53,7 @@ MEASURE = """async (n) => {
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server API)
+    def do_GET(self):
         if self.path.startswith("/static/"):
             body = (STATIC / self.path[len("/static/"):].split("?")[0]).read_bytes()
             kind = "text/javascript"

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import workloads  # noqa: E402
+import workloads
 
 RSS_LIMIT_MB = 150
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -61,7 +61,7 @@ class Sampler:
                 self.peak_pending_items = max(self.peak_pending_items, self.writer.pending_count)
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> Sampler:
+    def __enter__(self) -> Sampler:  # noqa: PYI034 (no typing_extensions.Self needed)
         self._thread.start()
         return self
 
@@ -143,8 +143,8 @@ def main() -> None:
     total_growth = whole.peak_rss - start_rss
 
     rows = [
-        "| phase | steps | peak RSS growth while logging / incl. finish() | writer queue peak "
-        "(budget) | log() p50 / max | logging / drain |",
+        ("| phase | steps | peak RSS growth while logging / incl. finish() | writer queue peak "
+         "(budget) | log() p50 / max | logging / drain |"),
         "|---|---|---|---|---|---|",
     ]
     for r in results:

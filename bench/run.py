@@ -53,7 +53,7 @@ def run_one(tool: str, workload: str, scale: float) -> dict | None:
         env.pop("FILMSTRIP_DIR", None)
         proc = subprocess.run(
             [python, str(HERE / "workers.py"), tool, workload, tmp, str(scale)],
-            capture_output=True, text=True, env=env, timeout=3600,
+            capture_output=True, text=True, env=env, timeout=3600, check=False,
         )
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:
@@ -168,7 +168,7 @@ def load_average() -> str:
 def run_script(name: str, args: list[str]) -> str:
     """Run bench/<name> and return its stdout (a markdown section), or a failure note."""
     proc = subprocess.run([sys.executable, str(HERE / name), *args], capture_output=True,
-                          text=True, timeout=3600)
+                          text=True, timeout=3600, check=False)
     if proc.returncode != 0:
         print(f"  {name} failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
         return f"`bench/{name}` failed: {proc.stderr.strip().splitlines()[-1:]}\n"

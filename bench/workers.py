@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import workloads  # noqa: E402
+import workloads
 
 
 def rss_mb() -> float:
@@ -34,7 +34,7 @@ def dir_bytes(path: Path) -> int:
 
 
 def inputs(workload: str, scale: float):
-    n = lambda full: max(2, int(full * scale))  # noqa: E731
+    n = lambda full: max(2, int(full * scale))
     if workload == "W1":
         return workloads.w1_images(n(1000))
     if workload == "W2":

@@ -1,9 +1,25 @@
-"""PNG encode time and size by zlib strategy (default, Z_RLE, Z_HUFFMAN_ONLY) on ten kinds of image,
-and the probe-based choice filmstrip.media.image.png_bytes makes. Run: python bench/profiles/png_strategy.py"""
-import sys, time, io
-sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
-import numpy as np, workloads, PIL.Image
-import matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot as plt, matplotlib.cbook as cb
+"""PNG encode time and size by zlib strategy (default, Z_RLE, Z_HUFFMAN_ONLY) on ten kinds of
+image, then the probe-based choice that filmstrip.media.image.png_bytes makes.
+
+    python bench/profiles/png_strategy.py        # output kept in png_strategy.txt
+"""
+
+import io
+import sys
+import time
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import PIL.Image
+
+matplotlib.use("Agg")
+import matplotlib.cbook as cb
+import matplotlib.pyplot as plt
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import workloads
+
 cases = {}
 cases["w1 gradient+noise"] = workloads.w1_images(3)[1]
 cases["w2 128px"] = workloads.w2_overlays(1)[0][0][0]
@@ -28,14 +44,15 @@ def T(im, kw, r=5):
     return best*1e3, n
 print(f"{'case':22} {'raw':>8} | {'default6 ms/B':>18} | {'RLE ms/B':>18} | {'HUFF ms/B':>18}")
 for name, im in cases.items():
-    r=[T(im, kw) for kw in (dict(compress_level=6), dict(compress_level=6, compress_type=3), dict(compress_level=6, compress_type=2))]
+    r=[T(im, kw) for kw in ({"compress_level": 6}, {"compress_level": 6, "compress_type": 3}, {"compress_level": 6, "compress_type": 2})]
     print(f"{name:22} {im.nbytes:8} | " + " | ".join(f"{ms:7.2f} {n:9}" for ms,n in r))
 from filmstrip.media.image import png_bytes
+
 print()
 print("filmstrip png_bytes (probe) against the default strategy:")
 for name, im in cases.items():
     best = 1e9
     for _ in range(5):
         t = time.perf_counter(); n = len(png_bytes(PIL.Image.fromarray(im))); best = min(best, time.perf_counter() - t)
-    d = T(im, dict(compress_level=6))
+    d = T(im, {"compress_level": 6})
     print(f"{name:22} probe {best*1e3:7.2f} ms {n:9} | default {d[0]:7.2f} ms {d[1]:9} | time x{best*1e3/d[0]:.2f} size x{n/d[1]:.3f}")

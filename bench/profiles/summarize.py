@@ -7,11 +7,15 @@
 
 Arguments: raw file, a substring of the thread name, a substring of the anchor frame, depth.
 """
-import collections, sys
+import collections
+import sys
+
 path, thread_filter, anchor = sys.argv[1], sys.argv[2], sys.argv[3]
 depth = int(sys.argv[4]) if len(sys.argv) > 4 else 3
 leaf = collections.Counter(); tot = 0
-for line in open(path):
+with open(path) as raw:
+    lines = raw.readlines()
+for line in lines:
     stack, n = line.rsplit(" ", 1); n = int(n)
     frames = stack.split(";")
     if thread_filter not in frames[0]: continue

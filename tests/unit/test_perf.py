@@ -10,7 +10,9 @@ import PIL.Image
 import pytest
 
 from filmstrip.media import image as image_module
+from filmstrip.media.histogram import Histogram
 from filmstrip.media.image import Image, png_bytes
+from filmstrip.media.object3d import Object3D
 
 
 def _decoded(png: bytes) -> np.ndarray:
@@ -45,8 +47,6 @@ def test_png_bytes_round_trips_odd_shapes(shape):
 
 # --------------------------------------------------------------------------- histograms
 
-from filmstrip.media.histogram import Histogram  # noqa: E402
-
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.uint8])
 def test_deferred_histogram_counts_equal_numpy_and_ignore_later_mutation(dtype):
@@ -75,8 +75,6 @@ def test_histogram_non_finite_counts_are_known_before_and_after_pickling():
 
 
 # --------------------------------------------------------------------------- point clouds
-
-from filmstrip.media.object3d import Object3D  # noqa: E402
 
 
 def test_points_are_copied_and_colours_converted_exactly():
