@@ -37,11 +37,17 @@ from filmstrip.store.values import (
     scalar_cell,
     value_cell,
 )
-from filmstrip.store.writer import SegmentWriter, Writer, register_exit_hook
+from filmstrip.store.writer import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ITEMS,
+    SegmentWriter,
+    Writer,
+    register_exit_hook,
+)
 
 SETTINGS = {
     "queue_max_items": "steps waiting to be written before log() blocks (default 1024)",
-    "queue_max_bytes": "bytes of media waiting to be encoded before log() blocks (default 256 MiB)",
+    "queue_max_bytes": "bytes of media waiting to be encoded before log() blocks (default 64 MiB)",
     "flush_interval": "seconds between history writes (default 1.0)",
     "heartbeat_interval": "seconds between heartbeats in run.json (default 5.0)",
     "encode_workers": "threads encoding media (default os.cpu_count())",
@@ -339,8 +345,8 @@ class Run:
                 run_dir, run._packs,
                 on_flush=run.summary.persist,
                 heartbeat=run._beat,
-                max_items=settings.get("queue_max_items", 1024),
-                max_bytes=settings.get("queue_max_bytes", 256 << 20),
+                max_items=settings.get("queue_max_items", DEFAULT_MAX_ITEMS),
+                max_bytes=settings.get("queue_max_bytes", DEFAULT_MAX_BYTES),
                 flush_interval=settings.get("flush_interval", 1.0),
                 heartbeat_interval=settings.get("heartbeat_interval", disk.HEARTBEAT_SECONDS),
                 workers=settings.get("encode_workers"),
@@ -398,6 +404,10 @@ class Run:
 
     def __repr__(self) -> str:
         where = f" path={str(self.path)!r}" if self.path is not None else " in memory"
+        try:
+            self._sync()
+        except Exception:  # a repr must not raise (e.g. the run directory was deleted)
+            pass
         steps = len(self._index.rows)
         return (f"<filmstrip.Run {self.project}/{self.name} id={self.id} {self.status} "
                 f"steps={steps} keys={len(self._index.key_steps)}{where}>")
@@ -478,7 +488,8 @@ class Run:
         if self.path is not None and self.path.is_dir():
             self.summary.persist()
             self._write_run_json()
-            self._tail()
+            # The history is read back lazily, on the first read after finishing (_sync): a
+            # run of 100,000 steps would otherwise hold its whole index in memory at finish.
         _LIVE_RUNS.discard(self)
         from filmstrip.store import session
 
@@ -530,10 +541,13 @@ class Run:
             return [line["_step"] for line in lines if self._index.add(line)]
 
     def _sync(self) -> None:
-        """Make everything logged so far visible to the reading methods."""
+        """Make everything logged so far visible to the reading methods (reads only the bytes
+        appended since the last call)."""
+        if self._mode != "disk":
+            return
         if self._writer is not None and not self._finished:
             self._writer.flush()
-            self._tail()
+        self._tail()
 
     def refresh(self) -> list[int]:
         """Pick up steps written since the last call (reads only appended bytes); returns the
