@@ -50,35 +50,42 @@ def inputs(workload: str, scale: float):
 
 # --- tools: each returns (version, start(outdir) -> logger, log(logger, step, item), finish) ---
 
-def filmstrip_tool(workload):
-    import filmstrip as fs
-
-    def start(outdir):
-        return fs.init(project="bench", name=workload, dir=str(outdir))
+def wandb_style_log(module, workload):
+    """log(run, step, item) for filmstrip and wandb alike: filmstrip takes the same calls
+    (`import filmstrip as wandb`), so both run exactly the same code."""
 
     def log(run, step, item):
         if workload == "W1":
-            run.log({"image": fs.Image(item)}, step=step)
+            run.log({"image": module.Image(item)}, step=step)
         elif workload == "W2":
             images = []
             for image, mask, boxes in item:
-                images.append(fs.Image(image, masks={"pred": {"mask_data": mask}}, boxes={"pred": {
+                images.append(module.Image(image, masks={"pred": {"mask_data": mask}}, boxes={"pred": {
                     "box_data": [{"position": {"minX": b["minX"], "minY": b["minY"], "maxX": b["maxX"],
                                                "maxY": b["maxY"]}, "domain": "pixel",
                                   "class_id": b["class_id"], "scores": {"score": b["score"]}}
                                  for b in boxes]}}))
             run.log({"overlays": images}, step=step)
         elif workload == "W3":
-            run.log({"hist": fs.Histogram(item, num_bins=64)}, step=step)
+            run.log({"hist": module.Histogram(item, num_bins=64)}, step=step)
         elif workload == "W4":
-            run.log({"points": fs.Object3D(item)}, step=step)
+            run.log({"points": module.Object3D(item)}, step=step)
         elif workload == "W5":
             run.log({"a": item[0], "b": item[1], "c": item[2], "d": item[3]}, step=step)
+
+    return log
+
+
+def filmstrip_tool(workload):
+    import filmstrip as fs
+
+    def start(outdir):
+        return fs.init(project="bench", name=workload, dir=str(outdir))
 
     def finish(run):
         run.finish()
 
-    return fs.__version__, start, log, finish
+    return fs.__version__, start, wandb_style_log(fs, workload), finish
 
 
 def wandb_tool(workload):
@@ -89,29 +96,10 @@ def wandb_tool(workload):
         os.environ["WANDB_DIR"] = str(outdir)
         return wandb.init(project="bench", dir=str(outdir), mode="offline")
 
-    def log(run, step, item):
-        if workload == "W1":
-            run.log({"image": wandb.Image(item)}, step=step)
-        elif workload == "W2":
-            images = []
-            for image, mask, boxes in item:
-                images.append(wandb.Image(image, masks={"pred": {"mask_data": mask}}, boxes={"pred": {
-                    "box_data": [{"position": {"minX": b["minX"], "minY": b["minY"], "maxX": b["maxX"],
-                                               "maxY": b["maxY"]}, "domain": "pixel",
-                                  "class_id": b["class_id"], "scores": {"score": b["score"]}}
-                                 for b in boxes]}}))
-            run.log({"overlays": images}, step=step)
-        elif workload == "W3":
-            run.log({"hist": wandb.Histogram(item, num_bins=64)}, step=step)
-        elif workload == "W4":
-            run.log({"points": wandb.Object3D(item)}, step=step)
-        elif workload == "W5":
-            run.log({"a": item[0], "b": item[1], "c": item[2], "d": item[3]}, step=step)
-
     def finish(run):
         run.finish()
 
-    return wandb.__version__, start, log, finish
+    return wandb.__version__, start, wandb_style_log(wandb, workload), finish
 
 
 def rerun_tool(workload):
