@@ -18,7 +18,16 @@ import pytest
 
 import filmstrip as wandb
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "log-media-reference.md"
+def _find_spec() -> Path:
+    """The guide lives in the team's shared/ folder, laid beside the checkout (also in CI)."""
+    here = Path(__file__).resolve()
+    for folder in here.parents:
+        candidate = folder / "shared" / "spec" / "log-media-reference.md"
+        if candidate.exists():
+            return candidate
+    pytest.fail(f"shared/spec/log-media-reference.md not found beside the checkout ({here.parents[2]})")
+
+
 DATA3D = Path(__file__).resolve().parents[1] / "data" / "3d"
 
 # Placeholder -> real data, per example (index in the guide's order of python code blocks).
@@ -38,7 +47,7 @@ SUBSTITUTIONS: dict[int, list[tuple[str, str]]] = {
 
 
 def guide_examples() -> list[str]:
-    text = SPEC.read_text(encoding="utf-8")
+    text = _find_spec().read_text(encoding="utf-8")
     return re.findall(r"```python\n(.*?)```", text, re.S)
 
 
