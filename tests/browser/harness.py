@@ -18,6 +18,17 @@ import numpy as np
 from ipywidgets.widgets.widget import _remove_buffers
 from PIL import Image as PILImage
 
+# Counts object URLs the page creates and revokes, to prove destroy() releases them:
+# page.evaluate(TRACK_URLS) before mounting, page.evaluate(UNREVOKED) -> URLs still alive.
+TRACK_URLS = """() => {
+  if (window.__urls) return;
+  window.__urls = {created: new Set(), revoked: new Set()};
+  const create = URL.createObjectURL, revoke = URL.revokeObjectURL;
+  URL.createObjectURL = (obj) => { const u = create(obj); window.__urls.created.add(u); return u; };
+  URL.revokeObjectURL = (u) => { window.__urls.revoked.add(u); return revoke(u); };
+}"""
+UNREVOKED = "() => [...window.__urls.created].filter(u => !window.__urls.revoked.has(u)).length"
+
 
 def _split(state: dict) -> tuple[dict, list, list[str]]:
     state, paths, buffers = _remove_buffers(state)
@@ -90,6 +101,17 @@ class MountedWidget:
                         return {w: c.width, h: c.height, px: Array.from(d.data)}; }"""
         )
         return np.array(data["px"], dtype=np.uint8).reshape(data["h"], data["w"], 4)
+
+    def screenshot_until(self, selector: str, predicate, tries: int = 40) -> np.ndarray:
+        """Screenshot ``selector`` until ``predicate(pixels)`` holds (WebGL views draw on a later
+        animation frame); returns the last pixels either way, for the test to assert on."""
+        pixels = self.screenshot_pixels(selector)
+        for _ in range(tries):
+            if predicate(pixels):
+                break
+            self.page.wait_for_timeout(100)
+            pixels = self.screenshot_pixels(selector)
+        return pixels
 
     def screenshot_pixels(self, selector: str | None = None, nth: int = 0) -> np.ndarray:
         """RGB pixels of what Chromium painted for the view (or a part of it): works for WebGL."""

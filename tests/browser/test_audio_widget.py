@@ -5,18 +5,11 @@ import pytest
 
 from filmstrip.media.audio import Audio
 from filmstrip.widgets.audio import AudioListWidget, AudioWidget, audio_list_payload
+from tests.browser.harness import TRACK_URLS, UNREVOKED
 
 pytestmark = pytest.mark.browser
 
 RATE = 8000
-TRACK_URLS = """() => {
-  if (window.__urls) return;
-  window.__urls = {created: new Set(), revoked: new Set()};
-  const create = URL.createObjectURL, revoke = URL.revokeObjectURL;
-  URL.createObjectURL = (obj) => { const u = create(obj); window.__urls.created.add(u); return u; };
-  URL.revokeObjectURL = (u) => { window.__urls.revoked.add(u); return revoke(u); };
-}"""
-UNREVOKED = "() => [...window.__urls.created].filter(u => !window.__urls.revoked.has(u)).length"
 
 
 def silence_then_tone() -> Audio:

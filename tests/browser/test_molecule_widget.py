@@ -24,14 +24,8 @@ def drawn(pixels: np.ndarray) -> np.ndarray:
     return pixels.astype(int).min(axis=2) < 235
 
 
-def settle(view, predicate=lambda px: drawn(px).sum() > 0, tries: int = 40) -> np.ndarray:
-    pixels = view.screenshot_pixels(STAGE)
-    for _ in range(tries):
-        if predicate(pixels):
-            break
-        view.page.wait_for_timeout(100)
-        pixels = view.screenshot_pixels(STAGE)
-    return pixels
+def settle(view, predicate=lambda px: drawn(px).sum() > 0) -> np.ndarray:
+    return view.screenshot_until(STAGE, predicate)
 
 
 def pressed_style(view) -> str:

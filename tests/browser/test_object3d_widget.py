@@ -43,15 +43,8 @@ def drawn(pixels: np.ndarray) -> np.ndarray:
     return ~near(pixels, BACKGROUND, 12)
 
 
-def settle(view, predicate=lambda px: drawn(px).sum() > 0, tries: int = 40) -> np.ndarray:
-    """Screenshot the stage until `predicate` holds (frames are drawn on the next animation frame)."""
-    pixels = view.screenshot_pixels(STAGE)
-    for _ in range(tries):
-        if predicate(pixels):
-            break
-        view.page.wait_for_timeout(100)
-        pixels = view.screenshot_pixels(STAGE)
-    return pixels
+def settle(view, predicate=lambda px: drawn(px).sum() > 0) -> np.ndarray:
+    return view.screenshot_until(STAGE, predicate)
 
 
 def cloud(n: int = 3000, seed: int = 0) -> np.ndarray:

@@ -6,18 +6,11 @@ import pytest
 from filmstrip.media.image import Image
 from filmstrip.media.table import Table
 from filmstrip.widgets.table import TableWidget
+from tests.browser.harness import TRACK_URLS, UNREVOKED
 
 pytestmark = pytest.mark.browser
 
 ROW = ".fs-table-row"
-TRACK_URLS = """() => {
-  if (window.__urls) return;
-  window.__urls = {created: new Set(), revoked: new Set()};
-  const create = URL.createObjectURL, revoke = URL.revokeObjectURL;
-  URL.createObjectURL = (obj) => { const u = create(obj); window.__urls.created.add(u); return u; };
-  URL.revokeObjectURL = (u) => { window.__urls.revoked.add(u); return revoke(u); };
-}"""
-UNREVOKED = "() => [...window.__urls.created].filter(u => !window.__urls.revoked.has(u)).length"
 
 
 def numbered_table(n: int) -> Table:

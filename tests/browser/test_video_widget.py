@@ -5,17 +5,10 @@ import pytest
 
 from filmstrip.media.video import Video
 from filmstrip.widgets.video import VideoWidget
+from tests.browser.harness import TRACK_URLS, UNREVOKED
 
 pytestmark = pytest.mark.browser
 
-TRACK_URLS = """() => {
-  if (window.__urls) return;
-  window.__urls = {created: new Set(), revoked: new Set()};
-  const create = URL.createObjectURL, revoke = URL.revokeObjectURL;
-  URL.createObjectURL = (obj) => { const u = create(obj); window.__urls.created.add(u); return u; };
-  URL.revokeObjectURL = (u) => { window.__urls.revoked.add(u); return revoke(u); };
-}"""
-UNREVOKED = "() => [...window.__urls.created].filter(u => !window.__urls.revoked.has(u)).length"
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
 
 
