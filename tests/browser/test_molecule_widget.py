@@ -119,3 +119,16 @@ def test_destroy_releases_listeners(mount, page):
 def test_widget_rejects_unknown_style():
     with pytest.raises(Exception, match="style: got 'ribbon'"):
         MoleculeWidget(Molecule(f"{DATA}/ethanol.sdf"), style="ribbon")
+
+
+def test_molecule_fits_a_view_narrower_than_it_is_tall(mount, page):
+    """A panel in a grid (the run browser) is narrower than it is tall: the whole molecule must
+    fit inside it, not be cropped at the sides (3Dmol frames to the height)."""
+    page.evaluate("document.getElementById('root').style.width = '260px'")
+    view = mount(MoleculeWidget(Molecule.from_smiles("CC(=O)Nc1ccc(O)cc1")))
+    pixels = settle(view, lambda px: drawn(px).sum() > 300)
+    inner = drawn(pixels)[4:-4, 4:-4]  # inside the stage's border
+    columns = np.nonzero(inner.any(axis=0))[0]
+    assert len(columns) > 0
+    assert columns[0] > 2 and columns[-1] < inner.shape[1] - 3, (
+        f"molecule cropped: drawn columns {columns[0]}..{columns[-1]} of {inner.shape[1]}")

@@ -104,6 +104,14 @@ export function mount(el, payload, options = {}) {
   }
   stage.append(tooltip);
 
+  // 3Dmol's zoomTo fits the molecule to the view's height; in a view narrower than it is tall
+  // (a panel in a grid) that crops it at the sides, so zoom out by the aspect ratio.
+  const frame = () => {
+    viewer.zoomTo();
+    const aspect = stage.clientWidth / Math.max(1, stage.clientHeight);
+    if (aspect > 0 && aspect < 1) viewer.zoom(aspect);
+  };
+
   const resolvedStyle = () => (opts.style && opts.style !== "auto" ? opts.style : autoStyle);
 
   const applyStyle = (draw = true) => {
@@ -154,7 +162,7 @@ export function mount(el, payload, options = {}) {
       tooltip.style.display = "none";
     });
     applyStyle(false);
-    viewer.zoomTo();
+    frame();
     viewer.render(); // one draw: SwiftShader and weak GPUs pay for each
     initialView = viewer.getView();
   };
@@ -182,6 +190,31 @@ export function mount(el, payload, options = {}) {
     viewer.render();
   }));
   cleanups.push(listen(stage, "pointerdown", () => stage.focus({ preventScroll: true })));
+
+  // A panel often gets its final width after the first draw (grids, tabs, the run browser):
+  // re-frame then, unless the user has already turned or zoomed the view.
+  let lastWidth = 0;
+  let pending = 0;
+  const resizeObserver = new ResizeObserver(() => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(() => {
+      const width = stage.clientWidth;
+      if (!viewer || destroyed || !width || width === lastWidth) return;
+      const untouched = initialView && JSON.stringify(viewer.getView()) === JSON.stringify(initialView);
+      lastWidth = width;
+      viewer.resize();
+      if (untouched) {
+        frame();
+        initialView = viewer.getView();
+      }
+      viewer.render();
+    });
+  });
+  resizeObserver.observe(stage);
+  cleanups.push(() => {
+    resizeObserver.disconnect();
+    cancelAnimationFrame(pending);
+  });
 
   setContent(payload);
 
