@@ -67,12 +67,12 @@ def test_style_buttons_and_trait_sync_both_ways(mount, page):
     sticks = drawn(settle(view)).sum()
     view.root.locator("button[data-style=sphere]").click()
     view.sync()
-    assert widget.style == "sphere"
+    assert widget.representation == "sphere"
     assert pressed_style(view) == "sphere"
     spheres = drawn(settle(view, lambda px: drawn(px).sum() > sticks * 1.5)).sum()
     assert spheres > sticks * 1.5  # space-filling spheres cover more than sticks
 
-    view.set(style="line")
+    view.set(representation="line")
     assert pressed_style(view) == "line"
     lines = drawn(settle(view, lambda px: drawn(px).sum() < sticks / 2)).sum()
     assert lines < sticks / 2
@@ -80,7 +80,7 @@ def test_style_buttons_and_trait_sync_both_ways(mount, page):
     view.root.locator("button[data-style=stick]").focus()  # keyboard reaches the buttons
     page.keyboard.press("Enter")
     view.sync()
-    assert widget.style == "stick"
+    assert widget.representation == "stick"
     assert view.root.locator(".fs-caption").inner_text() == "<b>ethanol</b>"
     assert view.root.locator(".fs-caption b").count() == 0
 
@@ -90,11 +90,11 @@ def test_protein_defaults_to_cartoon(mount):
     pixels = settle(view, lambda px: drawn(px).sum() > 500)
     assert pressed_style(view) == "cartoon"
     assert drawn(pixels).sum() > 500
-    assert view.widget.style == "auto"
+    assert view.widget.representation == "auto"
 
 
 def test_hovering_an_atom_shows_its_name(mount, page):
-    view = mount(MoleculeWidget(Molecule(f"{DATA}/ethanol.pdb"), style="sphere"))
+    view = mount(MoleculeWidget(Molecule(f"{DATA}/ethanol.pdb"), representation="sphere"))
     pixels = settle(view)
     box = view.root.locator(STAGE).bounding_box()
     tooltip = view.root.locator(".fs-tooltip")
@@ -117,8 +117,8 @@ def test_destroy_releases_listeners(mount, page):
 
 
 def test_widget_rejects_unknown_style():
-    with pytest.raises(Exception, match="style: got 'ribbon'"):
-        MoleculeWidget(Molecule(f"{DATA}/ethanol.sdf"), style="ribbon")
+    with pytest.raises(Exception, match="representation: got 'ribbon'"):
+        MoleculeWidget(Molecule(f"{DATA}/ethanol.sdf"), representation="ribbon")
 
 
 def test_molecule_fits_a_view_narrower_than_it_is_tall(mount, page):

@@ -201,7 +201,7 @@ def test_point_cloud_paints_from_the_embedded_three_bundle(offline, tmp_path):
 
 
 def test_molecule_paints(offline, tmp_path):
-    widget = MoleculeWidget(Molecule("tests/data/3d/ethanol.sdf"), style="sphere")
+    widget = MoleculeWidget(Molecule("tests/data/3d/ethanol.sdf"), representation="sphere")
     page = offline.open(fs.export_html(widget, tmp_path / "molecule.html", report=None))
     stage = ".fs-mol-stage"
     page.locator(f"{stage} canvas").wait_for()

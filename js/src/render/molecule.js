@@ -1,6 +1,6 @@
 // molecule renderer (3Dmol.js): pdb, pqr, mmcif, mcif, cif, sdf, sd, gro, mol2 and mmtf files.
 // Payload: molecule v1 (format, caption, num_atoms, buffers.file; see
-// src/filmstrip/media/molecule.py). View state: style = "auto" | "cartoon" | "stick" |
+// src/filmstrip/media/molecule.py). View state: representation = "auto" | "cartoon" | "stick" |
 // "sphere" | "line" ("auto": cartoon for proteins with chains, sticks otherwise).
 import * as $3Dmol from "3dmol";
 import { h, listen } from "../lib/dom.js";
@@ -61,7 +61,7 @@ function describeAtom(atom) {
 }
 
 export function mount(el, payload, options = {}) {
-  let opts = { style: "auto", ...options };
+  let opts = { representation: "auto", ...options };
   const cleanups = [];
   const buttons = new Map(STYLES.map((name) => [name, h("button", {
     type: "button", "aria-pressed": "false", "data-style": name, title: `Draw as ${name}`,
@@ -112,7 +112,7 @@ export function mount(el, payload, options = {}) {
     if (aspect > 0 && aspect < 1) viewer.zoom(aspect);
   };
 
-  const resolvedStyle = () => (opts.style && opts.style !== "auto" ? opts.style : autoStyle);
+  const resolvedStyle = () => (opts.representation && opts.representation !== "auto" ? opts.representation : autoStyle);
 
   const applyStyle = (draw = true) => {
     const style = resolvedStyle();
@@ -169,9 +169,9 @@ export function mount(el, payload, options = {}) {
 
   for (const [name, button] of buttons) {
     cleanups.push(listen(button, "click", () => {
-      opts = { ...opts, style: name };
+      opts = { ...opts, representation: name };
       applyStyle();
-      opts.onChange?.({ style: name });
+      opts.onChange?.({ representation: name });
     }));
   }
   cleanups.push(listen(stage, "keydown", (event) => {
@@ -220,10 +220,10 @@ export function mount(el, payload, options = {}) {
 
   return {
     update(nextPayload, nextOptions = {}) {
-      const previousStyle = opts.style;
-      opts = { style: "auto", ...nextOptions };
+      const previousStyle = opts.representation;
+      opts = { representation: "auto", ...nextOptions };
       if (nextPayload !== current) setContent(nextPayload);
-      else if (opts.style !== previousStyle) applyStyle();
+      else if (opts.representation !== previousStyle) applyStyle();
     },
     destroy() {
       destroyed = true;

@@ -1,6 +1,6 @@
 """MoleculeWidget: a molecule in a 3Dmol.js view (bundle molecule.js).
 
-View state: ``style`` — "auto" (cartoon for proteins with chains, sticks otherwise),
+View state: ``representation`` — "auto" (cartoon for proteins with chains, sticks otherwise),
 "cartoon", "stick", "sphere" or "line"; the user's choice in the page is synced back.
 """
 
@@ -12,7 +12,7 @@ import traitlets
 
 from filmstrip.widgets.base import MediaWidget
 
-STYLES = ("auto", "cartoon", "stick", "sphere", "line")
+REPRESENTATIONS = ("auto", "cartoon", "stick", "sphere", "line")
 
 
 class MoleculeWidget(MediaWidget):
@@ -20,22 +20,23 @@ class MoleculeWidget(MediaWidget):
 
     >>> import filmstrip as fs
     >>> from filmstrip.widgets.molecule import MoleculeWidget
-    >>> view = MoleculeWidget(fs.Molecule("tests/data/3d/ethanol.sdf"), style="sphere")
-    >>> view.style
+    >>> view = MoleculeWidget(fs.Molecule("tests/data/3d/ethanol.sdf"), representation="sphere")
+    >>> view.representation
     'sphere'
     """
 
     MEDIA_TYPE: ClassVar[str] = "molecule"
     BUNDLE: ClassVar[str] = "molecule.js"
-    VIEW_STATE: ClassVar[tuple[str, ...]] = ("style",)
+    VIEW_STATE: ClassVar[tuple[str, ...]] = ("representation",)
 
-    style = traitlets.Unicode("auto").tag(sync=True)
+    # Not `style`: ipywidgets' DOM views treat a `style` trait as a child style model.
+    representation = traitlets.Unicode("auto").tag(sync=True)
 
-    @traitlets.validate("style")
+    @traitlets.validate("representation")
     def _check_style(self, proposal: dict) -> str:
         value = proposal["value"]
-        if value not in STYLES:
+        if value not in REPRESENTATIONS:
             raise traitlets.TraitError(
-                f"style: got {value!r}; accepted: {', '.join(repr(s) for s in STYLES)}"
+                f"representation: got {value!r}; accepted: {', '.join(repr(s) for s in REPRESENTATIONS)}"
             )
         return value
