@@ -23,6 +23,7 @@ import io
 import math
 import numbers
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -102,6 +103,28 @@ def labels_from_json(labels: dict[str, str]) -> dict[int, str]:
 # --------------------------------------------------------------------------- masks
 
 
+def _named_groups(
+    value: Any, name: str, kind: str, shape: str, expects: str, accepted: Any
+) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """Check ``{kind_name: {...}}`` (mask layers, box groups) and yield (name, group, where)."""
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        raise TypeError(
+            f"{name}: expected a dict {{{kind}_name: {shape}}}, got {type(value).__name__}"
+        )
+    for group_name, group in value.items():
+        where = f"{name}[{group_name!r}]"
+        if not isinstance(group_name, str) or not group_name:
+            raise TypeError(f"{name}: {kind} names must be non-empty str, got {group_name!r}")
+        if not isinstance(group, dict):
+            raise TypeError(f"{where}: expected a dict with {expects}, got {type(group).__name__}")
+        unknown = sorted(set(group) - set(accepted), key=str)
+        if unknown:
+            raise ValueError(f"{where}: unknown key(s) {unknown}; accepted keys: {list(accepted)}")
+        yield group_name, group, where
+
+
 def validate_masks(
     masks: Any, height: int, width: int, *, name: str = "masks"
 ) -> dict[str, dict[str, Any]]:
@@ -111,28 +134,11 @@ def validate_masks(
 
     ``class_labels`` here holds only what the user gave; :func:`complete_labels` adds defaults.
     """
-    if masks is None:
-        return {}
-    if not isinstance(masks, dict):
-        raise TypeError(
-            f"{name}: expected a dict {{layer_name: {{'mask_data': array, 'class_labels': "
-            f"{{...}}}}}}, got {type(masks).__name__}"
-        )
     checked: dict[str, dict[str, Any]] = {}
-    for layer_name, layer in masks.items():
-        where = f"{name}[{layer_name!r}]"
-        if not isinstance(layer_name, str) or not layer_name:
-            raise TypeError(f"{name}: layer names must be non-empty str, got {layer_name!r}")
-        if not isinstance(layer, dict):
-            raise TypeError(
-                f"{where}: expected a dict with 'mask_data' or 'path' (and optional "
-                f"'class_labels'), got {type(layer).__name__}"
-            )
-        unknown = sorted(set(layer) - set(MASK_LAYER_KEYS), key=str)
-        if unknown:
-            raise ValueError(
-                f"{where}: unknown key(s) {unknown}; accepted keys: {list(MASK_LAYER_KEYS)}"
-            )
+    for layer_name, layer, where in _named_groups(
+        masks, name, "layer", "{'mask_data': array, 'class_labels': {...}}",
+        "'mask_data' or 'path' (and optional 'class_labels')", MASK_LAYER_KEYS,
+    ):
         if ("mask_data" in layer) == ("path" in layer):
             raise ValueError(f"{where}: give exactly one of 'mask_data' or 'path'")
         if "mask_data" in layer:
@@ -247,28 +253,11 @@ def validate_boxes(boxes: Any, *, name: str = "boxes") -> dict[str, dict[str, An
     converted), float coordinates, ``domain`` ``"pixel"`` or ``None`` (fractions of the image)
     and float scores. ``class_labels`` is completed with defaults for every class id used.
     """
-    if boxes is None:
-        return {}
-    if not isinstance(boxes, dict):
-        raise TypeError(
-            f"{name}: expected a dict {{group_name: {{'box_data': [...], 'class_labels': "
-            f"{{...}}}}}}, got {type(boxes).__name__}"
-        )
     checked: dict[str, dict[str, Any]] = {}
-    for group_name, group in boxes.items():
-        where = f"{name}[{group_name!r}]"
-        if not isinstance(group_name, str) or not group_name:
-            raise TypeError(f"{name}: group names must be non-empty str, got {group_name!r}")
-        if not isinstance(group, dict):
-            raise TypeError(
-                f"{where}: expected a dict with 'box_data' (and optional 'class_labels'), "
-                f"got {type(group).__name__}"
-            )
-        unknown = sorted(set(group) - set(BOX_GROUP_KEYS), key=str)
-        if unknown:
-            raise ValueError(
-                f"{where}: unknown key(s) {unknown}; accepted keys: {list(BOX_GROUP_KEYS)}"
-            )
+    for group_name, group, where in _named_groups(
+        boxes, name, "group", "{'box_data': [...], 'class_labels': {...}}",
+        "'box_data' (and optional 'class_labels')", BOX_GROUP_KEYS,
+    ):
         if "box_data" not in group:
             raise ValueError(f"{where}: missing 'box_data' (a list of box dicts)")
         box_list = group["box_data"]
