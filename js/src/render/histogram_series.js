@@ -10,7 +10,7 @@ import {
   chartFrame, checkbox, drawAxes, formatNumber, linearScale, niceTicks, pointerIn, sizeCanvas,
   viridis, yLabelWidth,
 } from "../lib/chart.js";
-import { excludedText, histogramProblem } from "./histogram.js";
+import { binIndex, excludedText, histogramProblem } from "./histogram.js";
 import * as message from "./message.js";
 import { currentStepOption, drawStepMarker } from "./step_marker.js";
 
@@ -80,18 +80,6 @@ function stepBounds(steps) {
   bounds[0] = steps[0] - firstHalf;
   bounds[n] = steps[n - 1] + lastHalf;
   return bounds;
-}
-
-function stepAt(bounds, value) {
-  if (!(value >= bounds[0] && value <= bounds[bounds.length - 1])) return -1;
-  let lo = 0;
-  let hi = bounds.length - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (bounds[mid] <= value) lo = mid;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** "2 NaN, 1 -inf excluded (step 4)" summed over the steps that had any. */
@@ -173,7 +161,7 @@ export function mount(el, payload, options = {}) {
       rowOf[r] = Math.min(grid.rows - 1, Math.floor(((ph - r - 0.5) / ph) * grid.rows));
     }
     for (let c = 0; c < pw; c++) {
-      const stepIndex = stepAt(bounds, x.invert(plot.left + (c + 0.5) / ratio));
+      const stepIndex = binIndex(bounds, x.invert(plot.left + (c + 0.5) / ratio));
       if (stepIndex < 0) continue;
       const base = stepIndex * grid.rows;
       for (let r = 0; r < ph; r++) {
@@ -257,7 +245,7 @@ export function mount(el, payload, options = {}) {
       const point = pointerIn(frame.canvas, event);
       const { x, y, plot } = geometry;
       const inside = point.y >= plot.top && point.y <= plot.top + plot.height;
-      const step = stepAt(bounds, x.invert(point.x));
+      const step = binIndex(bounds, x.invert(point.x));
       const row = Math.min(grid.rows - 1, Math.floor((y.invert(point.y) - grid.lo) / grid.cell));
       showCell(inside && step >= 0 && row >= 0 ? { step, row } : null, point);
     }),
