@@ -20,6 +20,7 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -107,6 +108,17 @@ class JupyterLab:
         path = self.root_dir / name
         path.write_text(json.dumps(_notebook_json(cells), indent=1), encoding="utf-8")
         return path
+
+    def run_notebook_file(self, page, source: Path) -> tuple[LabNotebook, list[dict], list[int]]:
+        """Copy a notebook file into the server, open it and run every code cell in order, as a
+        user pressing Shift+Enter would. Returns (notebook, its cells, the code cells' indices)."""
+        shutil.copy(source, self.root_dir / source.name)
+        cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
+        code = [k for k, cell in enumerate(cells) if cell["cell_type"] == "code"]
+        notebook = self.open_notebook(page, source.name)
+        for index in code:
+            notebook.run_cell(index)
+        return notebook, cells, code
 
     def open_notebook(self, page, name: str) -> LabNotebook:
         """Open a notebook in a fresh workspace and wait for its kernel to be idle."""

@@ -1,8 +1,6 @@
 """JupyterLab end to end: the media tour notebook, every media type displayed, renders in Lab
 with no page errors (a widget trait named `style` once broke views only there)."""
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,14 +11,9 @@ TOUR = Path(__file__).resolve().parents[2] / "notebooks" / "02-media-tour.ipynb"
 
 
 def test_media_tour_renders_every_widget_without_page_errors(lab, lab_page):
-    shutil.copy(TOUR, lab.root_dir / TOUR.name)
-    cells = json.loads(TOUR.read_text())["cells"]
-    code = [k for k, cell in enumerate(cells) if cell["cell_type"] == "code"]
     uncaught: list[str] = []
     lab_page.on("pageerror", lambda exc: uncaught.append(str(exc)))
-    notebook = lab.open_notebook(lab_page, TOUR.name)
-    for index in code:
-        notebook.run_cell(index)
+    notebook, cells, code = lab.run_notebook_file(lab_page, TOUR)
     shown = [k for k in code if notebook.output(k).locator(".fs-root").count()]
     # every cell that ends with a media value or the run shows a filmstrip view
     expected = [k for k in code if "".join(cells[k]["source"]).strip().splitlines()[-1].isidentifier()]

@@ -1,8 +1,6 @@
 """JupyterLab end to end: the quickstart notebook, run cell by cell as a user would, shows its
 run browser, which fills with the logged steps and paints the logged image."""
 
-import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,12 +11,7 @@ QUICKSTART = Path(__file__).resolve().parents[2] / "notebooks" / "01-quickstart.
 
 
 def test_quickstart_notebook_renders_the_run_browser(lab, lab_page):
-    shutil.copy(QUICKSTART, lab.root_dir / QUICKSTART.name)
-    cells = json.loads(QUICKSTART.read_text())["cells"]
-    code = [k for k, cell in enumerate(cells) if cell["cell_type"] == "code"]
-    notebook = lab.open_notebook(lab_page, QUICKSTART.name)
-    for index in code:
-        notebook.run_cell(index)
+    notebook, _cells, code = lab.run_notebook_file(lab_page, QUICKSTART)
 
     browser = notebook.output(code[0]).locator(".fs-browser")
     browser.wait_for(timeout=60_000)
