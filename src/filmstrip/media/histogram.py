@@ -78,7 +78,8 @@ class Histogram(Media):
                 "Histogram: give exactly one of sequence= (values to bin) or np_histogram= "
                 "(a (counts, bin_edges) tuple from np.histogram)"
             )
-        self._nan_count = self._posinf_count = self._neginf_count = 0
+        # NaN and +/-inf values of the sequence, counted in the call (they are in no bin).
+        self.nan_count = self.posinf_count = self.neginf_count = 0
         # A copy of the values waiting to be binned (None once binned), and its size for the
         # writer's memory budget.
         self._values: np.ndarray | None = None
@@ -103,9 +104,9 @@ class Histogram(Media):
         low, high = values.min(), values.max()  # NaN propagates; inf shows as an extreme
         if values.dtype.kind == "f" and not (np.isfinite(low) and np.isfinite(high)):
             finite = np.isfinite(values)
-            self._nan_count = int(np.isnan(values).sum())
-            self._posinf_count = int(np.isposinf(values).sum())
-            self._neginf_count = int(np.isneginf(values).sum())
+            self.nan_count = int(np.isnan(values).sum())
+            self.posinf_count = int(np.isposinf(values).sum())
+            self.neginf_count = int(np.isneginf(values).sum())
             values = values[finite]
             if values.size == 0:
                 return values
@@ -143,39 +144,6 @@ class Histogram(Media):
         """The bin edges (``num_bins + 1`` increasing numbers)."""
         self._binned()
         return list(self._bins)
-
-    @property
-    def nan_count(self) -> int:
-        """NaN values of the sequence (not in any bin)."""
-        self._binned()
-        return self._nan_count
-
-    @nan_count.setter
-    def nan_count(self, count: int) -> None:
-        self._binned()
-        self._nan_count = count
-
-    @property
-    def posinf_count(self) -> int:
-        """+inf values of the sequence (not in any bin)."""
-        self._binned()
-        return self._posinf_count
-
-    @posinf_count.setter
-    def posinf_count(self, count: int) -> None:
-        self._binned()
-        self._posinf_count = count
-
-    @property
-    def neginf_count(self) -> int:
-        """-inf values of the sequence (not in any bin)."""
-        self._binned()
-        return self._neginf_count
-
-    @neginf_count.setter
-    def neginf_count(self, count: int) -> None:
-        self._binned()
-        self._neginf_count = count
 
     def _encode(self) -> Payload:
         self._binned()
