@@ -59,10 +59,24 @@ def test_deferred_histogram_counts_equal_numpy_and_ignore_later_mutation(dtype):
     assert hist.to_payload()["counts"] == expected_counts.tolist()
 
 
-def test_histogram_of_a_range_numpy_cannot_split_fails_in_the_call():
-    values = np.random.default_rng(4).normal(1e6, 1e-2, 1000).astype(np.float32)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+def test_histogram_of_a_range_numpy_cannot_split_is_binned_not_an_error(dtype):
+    # float32 values a few ulps apart; float64 values two ulps apart and int64 values 10
+    # apart near 1e17 (even float64 edges fail there).
+    if dtype == np.float32:
+        values = np.random.default_rng(4).normal(1e6, 1e-2, 1000).astype(np.float32)
+    elif dtype == np.float64:
+        values = np.array([1.0, np.nextafter(1.0, 2.0), np.nextafter(np.nextafter(1.0, 2.0), 2.0)] * 5)
+    else:
+        values = np.array([10**17, 10**17 + 10, 10**17 + 3] * 5, dtype=np.int64)
     with pytest.raises(ValueError, match="Too many bins for data range"):
-        Histogram(values, num_bins=64)
+        np.histogram(values, bins=64)
+    hist = Histogram(values, num_bins=64)
+    edges, counts = np.array(hist.bins), np.array(hist.histogram)
+    assert len(edges) == 65 and (np.diff(edges) > 0).all() and counts.sum() == values.size
+    # every value sits in the bin its edges say
+    expected = np.histogram(values.astype(np.float64), bins=edges)[0]
+    np.testing.assert_array_equal(counts, expected)
 
 
 def test_histogram_non_finite_counts_are_known_before_and_after_pickling():
@@ -179,7 +193,7 @@ def test_histogram_counts_equal_numpy_bin_for_bin(dtype, bins, loc, scale):
     from filmstrip.media.histogram import histogram_counts
 
     rng = np.random.default_rng(bins)
-    values = rng.normal(loc, scale, 70_000).astype(dtype)  # more than one block
+    values = rng.normal(loc, scale, 70_001).astype(dtype)  # odd: one index counted alone
     for sample in (values, _values_on_and_around_edges(values, bins)):
         expected_counts, expected_edges = np.histogram(sample, bins=bins)
         counts, edges = histogram_counts(sample, bins)
