@@ -140,3 +140,21 @@ def test_interpreter_exit_drains_and_finishes(tmp_path):
     assert reader.steps("blob") == list(range(200))
     assert reader.get("blob", 199).data == bytes([199]) * 1000
     assert reader.get("uncommitted", 200).data == b"pending at exit"
+
+
+def test_a_fast_scalar_loop_is_written_in_chunks_not_held_until_the_timed_flush(tmp_path):
+    from filmstrip.store.writer import FLUSH_LINES
+
+    run = store.init(dir=tmp_path, project="p", settings={"flush_interval": 3600})
+    for step in range(FLUSH_LINES + 10):
+        run.log({"loss": 1.0 / (step + 1)})
+    segment = run.path / "history" / "000001.jsonl"
+    deadline = time.monotonic() + 10
+    while (not segment.exists() or segment.stat().st_size == 0) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    written = segment.read_text().splitlines()
+    assert len(written) >= FLUSH_LINES, "lines were held in memory until the hourly flush"
+    assert len(run._writer._lines) < FLUSH_LINES
+    run.finish()
+    assert len(segment.read_text().splitlines()) == FLUSH_LINES + 10
+

@@ -41,6 +41,9 @@ DEFAULT_MAX_ITEMS = 1024
 # the 150 MB target of bench/memory.py (256 MiB did: 1,000 queued images are 196 MB).
 DEFAULT_MAX_BYTES = 64 << 20
 DEFAULT_FLUSH_INTERVAL = 1.0
+# Buffered history lines are also written once this many wait: a second of a fast scalar loop
+# is ~60,000 lines, 16 MB of strings held until the next timed flush (bench/memory.py).
+FLUSH_LINES = 4096
 
 
 class WriterError(RuntimeError):
@@ -131,6 +134,9 @@ class Writer:
                 if not self._pending:
                     self._lines.append(text)
                     self._lines_last_seq = self._seq
+                    if len(self._lines) >= FLUSH_LINES and not self._flush_requested:
+                        self._flush_requested = True
+                        self._cond.notify_all()
                 else:
                     self._pending.append(_Item(self._seq, step, time_, None, [], 0, text))
                 return
@@ -264,7 +270,7 @@ class Writer:
             with self._cond:
                 drained = not self._pending
                 want_flush = drained and (self._flush_requested or self._closing)
-            if now >= next_flush or want_flush:
+            if now >= next_flush or want_flush or len(self._lines) >= FLUSH_LINES:
                 self._flush_lines()
                 next_flush = time.monotonic() + self.flush_interval
             if now >= next_heartbeat and self._heartbeat is not None and not closing:
