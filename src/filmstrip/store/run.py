@@ -47,7 +47,7 @@ from filmstrip.store.writer import (
 
 SETTINGS = {
     "queue_max_items": "steps waiting to be written before log() blocks (default 1024)",
-    "queue_max_bytes": "bytes of media waiting to be encoded before log() blocks (default 64 MiB)",
+    "queue_max_bytes": "bytes of media waiting to be encoded before log() blocks (default 112 MiB)",
     "flush_interval": "seconds between history writes (default 1.0)",
     "heartbeat_interval": "seconds between heartbeats in run.json (default 5.0)",
     "encode_workers": "threads encoding media (default os.cpu_count())",

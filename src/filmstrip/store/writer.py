@@ -36,10 +36,11 @@ from filmstrip.store.packs import PackWriter
 from filmstrip.store.values import Value, dumps, media_of, nbytes_of, scalar_cell, value_cell
 
 DEFAULT_MAX_ITEMS = 1024
-# 64 MiB of queued media is ~330 steps of a 256x256 RGB image: over a second of encoding on
-# two cores, so bursts are absorbed, while the queue cannot push the RSS growth of a run past
-# the 150 MB target of bench/memory.py (256 MiB did: 1,000 queued images are 196 MB).
-DEFAULT_MAX_BYTES = 64 << 20
+# 112 MiB of queued media is ~600 steps of a 256x256 RGB image, two seconds of encoding on two
+# cores: a burst of 1,000 images logged back to back (W1) waits only after its 600th image,
+# while 100,000 scalar steps then 1,000 images grow the RSS by ~130 MB, under the 150 MB
+# target of bench/memory.py (64 MiB blocked most W1 calls; 256 MiB grew the RSS by 196 MB).
+DEFAULT_MAX_BYTES = 112 << 20
 DEFAULT_FLUSH_INTERVAL = 1.0
 # Buffered history lines are also written once this many wait: a second of a fast scalar loop
 # is ~60,000 lines, 16 MB of strings held until the next timed flush (bench/memory.py).
