@@ -158,3 +158,23 @@ def test_a_fast_scalar_loop_is_written_in_chunks_not_held_until_the_timed_flush(
     run.finish()
     assert len(segment.read_text().splitlines()) == FLUSH_LINES + 10
 
+
+def test_a_busy_writer_has_log_bin_histograms_instead_of_queueing_their_values(tmp_path):
+    import numpy as np
+
+    from filmstrip import Histogram
+
+    run = store.init(dir=tmp_path, project="p")
+    gate = threading.Event()
+    run.log({"slow": RawBytes(b"a" * 10, gate=gate)})  # the writer is behind from here on
+    values = np.random.default_rng(0).normal(size=100_000).astype(np.float32)
+    histogram = Histogram(values)
+    run.log({"weights": histogram})
+    # binned in the call: the queue holds 129 numbers, not the 400 KB of values
+    assert histogram.nbytes == 0 and run._writer.pending_bytes == 10
+    assert run._writer.pending_count == 2
+    gate.set()
+    run.finish()
+    counts, edges = np.histogram(values, bins=64)
+    logged = store.open(run.path).get("weights", 1)
+    assert logged.histogram == counts.tolist() and logged.bins == edges.tolist()

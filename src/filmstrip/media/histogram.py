@@ -65,6 +65,7 @@ class Histogram(Media):
 
     TYPE = "histogram"
     VERSION = 1
+    ENCODE_IN_CALLER_WHEN_BUSY = True
 
     def __init__(
         self,

@@ -141,10 +141,16 @@ class Writer:
                 else:
                     self._pending.append(_Item(self._seq, step, time_, None, [], 0, text))
                 return
+        unique = list({id(m): m for m in media}.values())
+        if self._pending:
+            # Behind: media that encode about as fast as they queue (histograms) are encoded
+            # here, which frees their raw data, instead of waiting for room behind them.
+            for m in unique:
+                if m.ENCODE_IN_CALLER_WHEN_BUSY:
+                    m.to_payload()
         nbytes = sum(nbytes_of(value) for value in entry.values())
         with self._cond:
             self._wait_for_room(nbytes)
-        unique = list({id(m): m for m in media}.values())
         futures = [self._submit_encode(m) for m in unique]
         with self._cond:
             self._seq += 1
@@ -153,12 +159,16 @@ class Writer:
             self._cond.notify_all()
 
     def _submit_encode(self, media: Any) -> concurrent.futures.Future:
+        if media._payload_cache is not None:  # encoded already (displayed, or by the caller)
+            future: concurrent.futures.Future = concurrent.futures.Future()
+            future.set_result(media._payload_cache)
+            return future
         try:
             return self._pool.submit(media.to_payload)
         except RuntimeError:
             # At interpreter exit the executor refuses new work (its exit hook runs before
             # atexit handlers); a step committed by finish() then is encoded right here.
-            future: concurrent.futures.Future = concurrent.futures.Future()
+            future = concurrent.futures.Future()
             try:
                 future.set_result(media.to_payload())
             except Exception as exc:
