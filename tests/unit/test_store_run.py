@@ -265,7 +265,7 @@ def test_existing_id_refused(tmp_path):
 
 
 def test_bad_mode_and_settings(tmp_path):
-    with pytest.raises(ValueError, match="mode: expected 'disk' or 'memory', got 'cloud'"):
+    with pytest.raises(ValueError, match=r"mode: expected 'disk' or 'memory' \(or wandb's .*got 'cloud'"):
         store.init(dir=tmp_path, mode="cloud")
     with pytest.raises(ValueError, match=r"settings: unknown keys \['colour'\]"):
         store.init(dir=tmp_path, settings={"colour": 1})
@@ -347,3 +347,13 @@ def test_repr(tmp_path):
     text = repr(run)
     assert "proj/nice-name" in text and "abc123" in text and "running" in text
     run.finish()
+
+
+@pytest.mark.parametrize(("wandb_mode", "on_disk"), [("offline", True), ("online", True), ("disabled", False)])
+def test_wandb_modes_are_accepted(tmp_path, wandb_mode, on_disk):
+    run = store.init(dir=tmp_path, project="p", mode=wandb_mode)
+    run.log({"loss": 0.5})
+    run.finish()
+    assert (run.path is not None) == on_disk and run.get("loss") == 0.5
+    if on_disk:
+        assert store.open(run.path).get("loss") == 0.5

@@ -45,6 +45,8 @@ from filmstrip.store.writer import (
     register_exit_hook,
 )
 
+_WANDB_MODES = {"offline": "disk", "online": "disk", "disabled": "memory"}
+
 SETTINGS = {
     "queue_max_items": "steps waiting to be written before log() blocks (default 1024)",
     "queue_max_bytes": "bytes of media waiting to be encoded before log() blocks (default 112 MiB)",
@@ -301,8 +303,14 @@ class Run:
     def _create(cls, *, root: Path | str | None, project: str | None, name: str | None,
                 id: str | None, config: Any, notes: str | None, tags: Any,
                 mode: str, settings: Mapping[str, Any] | None) -> Run:
+        # wandb's modes, so `import filmstrip as wandb` scripts run: there is no server, so
+        # "online" and "offline" both mean the local store, and "disabled" keeps nothing on disk.
+        mode = _WANDB_MODES.get(mode, mode) if isinstance(mode, str) else mode
         if mode not in ("disk", "memory"):
-            raise ValueError(f"mode: expected 'disk' or 'memory', got {mode!r}")
+            raise ValueError(
+                f"mode: expected 'disk' or 'memory' (or wandb's 'offline'/'online', which mean "
+                f"'disk', and 'disabled', which means 'memory'), got {mode!r}"
+            )
         settings = _check_settings(settings)
         project = validate_path_name("project", "default" if project is None else project)
         name = validate_path_name("name", generate_name() if name is None else name)

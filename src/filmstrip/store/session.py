@@ -32,7 +32,8 @@ def init(
     """Start a run and make it the active one.
 
     ``dir`` is the runs root (default ``$FILMSTRIP_DIR`` or ``./filmstrip-runs``); the run lives
-    in ``<dir>/<project>/<id>``. ``mode="memory"`` keeps everything in RAM (``run.save(dir)``).
+    in ``<dir>/<project>/<id>``. ``mode="memory"`` keeps everything in RAM (``run.save(dir)``);
+    wandb's ``"offline"`` / ``"online"`` mean ``"disk"`` and ``"disabled"`` means ``"memory"``.
 
     >>> import filmstrip
     >>> run = filmstrip.init(project="demo", mode="memory")
