@@ -115,3 +115,25 @@ def test_non_finite_scalars_round_trip_as_strict_json(tmp_path):
     line = json.loads(text, parse_constant=refuse)
     assert line["nan"] == {"_float": "nan"}
     assert math.isnan(run.get("nan")) and run.get("inf") == math.inf and run.get("ninf") == -math.inf
+
+
+def test_cell_text_is_the_json_of_the_cell_with_each_meta_encoded_once():
+    import json
+
+    import numpy as np
+
+    from filmstrip import Histogram, Image, Table
+    from filmstrip.store.values import cell_text, dumps, value_cell
+
+    import hashlib
+
+    def put(data: bytes) -> str:  # content-addressed, like the pack store
+        return hashlib.sha256(data).hexdigest()
+
+    pixels = np.zeros((4, 4, 3), np.uint8)
+    big_table = Table(columns=["text"], data=[["x" * 20] for _ in range(5000)])  # meta > 64 KiB
+    for value in (1.5, float("nan"), "text", None, Histogram(np.arange(10.0)),
+                  [Image(pixels), Image(pixels + 1)], big_table):
+        text = cell_text("key", value, put)
+        assert text == dumps(value_cell("key", value, put))
+        json.loads(text)

@@ -33,7 +33,7 @@ from typing import Any
 
 from filmstrip.store import disk
 from filmstrip.store.packs import PackWriter
-from filmstrip.store.values import Value, dumps, media_of, nbytes_of, scalar_cell, value_cell
+from filmstrip.store.values import Value, cell_text, dumps, media_of, nbytes_of, scalar_cell
 
 DEFAULT_MAX_ITEMS = 1024
 # 112 MiB of queued media is ~600 steps of a 256x256 RGB image, two seconds of encoding on two
@@ -296,12 +296,13 @@ class Writer:
     def _item_line(self, item: _Item) -> str | None:
         if item.entry is None:
             return item.text
-        line: dict[str, Any] = {"_step": item.step, "_time": item.time}
+        parts = [f'{{"_step":{item.step},"_time":{dumps(item.time)}']
         key = None
         try:
             for key, value in item.entry.items():
-                line[key] = value_cell(key, value, self.packs.put)
-            return _line_text(line, item.entry)
+                parts.append(f",{dumps(key)}:{cell_text(key, value, self.packs.put)}")
+            parts.append("}")
+            return "".join(parts)
         except Exception as exc:
             self._record(exc, f"while writing key {key!r} at step {item.step}; that step was not written")
             return None
