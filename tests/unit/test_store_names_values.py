@@ -118,14 +118,13 @@ def test_non_finite_scalars_round_trip_as_strict_json(tmp_path):
 
 
 def test_cell_text_is_the_json_of_the_cell_with_each_meta_encoded_once():
+    import hashlib
     import json
 
     import numpy as np
 
     from filmstrip import Histogram, Image, Table
     from filmstrip.store.values import cell_text, dumps, value_cell
-
-    import hashlib
 
     def put(data: bytes) -> str:  # content-addressed, like the pack store
         return hashlib.sha256(data).hexdigest()
