@@ -2,7 +2,9 @@
 
 Run by bench/run.py as `python bench/workers.py TOOL WORKLOAD OUTDIR SCALE` with the tool's own
 interpreter (filmstrip from this checkout, peers from bench/.venvs/peers). Inputs are generated
-before timing starts; timing covers the log calls and the final flush/finish.
+before timing starts; timing covers the log calls and the final flush/finish. With
+BENCH_PACE_MS=n each call is followed by n ms of sleep (a training step), which bench/run.py
+does not use: its workloads log back to back.
 """
 
 from __future__ import annotations
@@ -214,6 +216,9 @@ def main() -> None:
     outdir.mkdir(parents=True, exist_ok=True)
     os.environ["BENCH_FLOOR"] = tool
     data = inputs(workload, scale)
+    # BENCH_PACE_MS: sleep between calls, like a training step whose compute releases the GIL
+    # (the default, 0, logs back to back: the call then waits whenever the writer is behind).
+    pace = float(os.environ.get("BENCH_PACE_MS", "0")) / 1000
     version, start, log, finish = TOOLS[tool](workload)
     logger = start(outdir)
     before = rss_mb()
@@ -223,6 +228,8 @@ def main() -> None:
         c0 = time.perf_counter()
         log(logger, step, item)
         calls.append(time.perf_counter() - c0)
+        if pace:
+            time.sleep(pace)
     t_calls = time.perf_counter() - t0
     finish(logger)
     total = time.perf_counter() - t0
