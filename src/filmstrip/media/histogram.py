@@ -120,23 +120,18 @@ class Histogram(Media):
             self._values = None
             self.nbytes = 0
 
-    @property
-    def nan_count(self) -> int:
-        """How many NaN values the sequence had (they are in no bin)."""
-        self._binned()
-        return self._non_finite[0]
+    # The NaN/inf counts are found when binning, which reading one of them triggers.
+    def _non_finite_count(index: int, what: str) -> property:  # the class body's helper
+        def count(self: Histogram) -> int:
+            self._binned()
+            return self._non_finite[index]
 
-    @property
-    def posinf_count(self) -> int:
-        """How many +inf values the sequence had (they are in no bin)."""
-        self._binned()
-        return self._non_finite[1]
+        return property(count, doc=f"How many {what} values the sequence had (they are in no bin).")
 
-    @property
-    def neginf_count(self) -> int:
-        """How many -inf values the sequence had (they are in no bin)."""
-        self._binned()
-        return self._non_finite[2]
+    nan_count = _non_finite_count(0, "NaN")
+    posinf_count = _non_finite_count(1, "+inf")
+    neginf_count = _non_finite_count(2, "-inf")
+    del _non_finite_count
 
     @property
     def histogram(self) -> list:
