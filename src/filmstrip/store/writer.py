@@ -4,13 +4,16 @@
 
 * a step holding only scalars is serialised right there into a line buffer (no thread hop);
 * a step holding media is queued; its ``Media.to_payload()`` calls (PNG encode and the like,
-  which release the GIL) run on a ``ThreadPoolExecutor`` with ``os.cpu_count()`` workers.
+  which release the GIL) run on a ``ThreadPoolExecutor`` with ``os.cpu_count()`` workers;
+  when earlier steps are still queued, media that are about as cheap to encode as to queue
+  (``Media.ENCODE_IN_CALLER_WHEN_BUSY``: histograms) are encoded in the call instead.
 
 One committer thread takes queued steps in submission order, writes their blobs to the pack
 file (``os.write``, so they are in the kernel before any line names them), then buffers the
-history line. Buffered lines are written at least every ``flush_interval`` seconds (1 s) and
-at close, so a killed process loses at most about a second of steps and never leaves a line
-naming a missing blob. No per-step fsync: ``close()`` fsyncs once.
+history line. Buffered lines are written at least every ``flush_interval`` seconds (1 s),
+every ``FLUSH_LINES`` lines and at close, so a killed process loses at most about a second
+of steps and never leaves a line naming a missing blob. No per-step fsync: ``close()``
+fsyncs once.
 
 The queue is bounded by item count and by an approximate byte budget (``media.nbytes`` of
 queued media): ``submit()`` waits when it is full, so memory stays bounded (back-pressure).
