@@ -159,22 +159,42 @@ def test_a_fast_scalar_loop_is_written_in_chunks_not_held_until_the_timed_flush(
     assert len(segment.read_text().splitlines()) == FLUSH_LINES + 10
 
 
-def test_a_busy_writer_has_log_bin_histograms_instead_of_queueing_their_values(tmp_path):
+def test_a_full_queue_has_log_bin_histograms_instead_of_waiting_for_room(tmp_path):
     import numpy as np
 
     from filmstrip import Histogram
 
-    run = store.init(dir=tmp_path, project="p")
+    run = store.init(dir=tmp_path, project="p", settings={"queue_max_bytes": 1000})
     gate = threading.Event()
-    run.log({"slow": RawBytes(b"a" * 10, gate=gate)})  # the writer is behind from here on
+    run.log({"slow": RawBytes(b"a" * 800, gate=gate)})  # the queue is full from here on
     values = np.random.default_rng(0).normal(size=100_000).astype(np.float32)
     histogram = Histogram(values)
-    run.log({"weights": histogram})
-    # binned in the call: the queue holds 129 numbers, not the 400 KB of values
-    assert histogram.nbytes == 0 and run._writer.pending_bytes == 10
+    returned = threading.Event()
+    thread = threading.Thread(target=lambda: (run.log({"weights": histogram}), returned.set()))
+    thread.start()
+    # binned in the call: the queue takes 129 numbers at once, not 400 KB after a wait
+    assert returned.wait(10), "log() waited for room instead of binning the histogram"
+    assert histogram.nbytes == 0 and run._writer.pending_bytes == 800
     assert run._writer.pending_count == 2
     gate.set()
+    thread.join()
     run.finish()
     counts, edges = np.histogram(values, bins=64)
     logged = store.open(run.path).get("weights", 1)
     assert logged.histogram == counts.tolist() and logged.bins == edges.tolist()
+
+
+def test_with_room_in_the_queue_histograms_are_binned_off_the_training_thread(tmp_path):
+    import numpy as np
+
+    from filmstrip import Histogram
+
+    run = store.init(dir=tmp_path, project="p", settings={"encode_workers": 1})
+    gate = threading.Event()
+    run.log({"slow": RawBytes(b"a" * 10, gate=gate)})  # the one encode worker waits on this
+    histogram = Histogram(np.arange(100_000, dtype=np.float32))
+    run.log({"weights": histogram})
+    assert histogram.nbytes == 400_000, "log() binned the histogram although the queue had room"
+    gate.set()
+    run.finish()
+    assert sum(store.open(run.path).get("weights", 1).histogram) == 100_000

@@ -85,8 +85,8 @@ class Media:
     TYPE: ClassVar[str] = ""
     VERSION: ClassVar[int] = 1
     #: True when encoding costs about as much as queueing and shrinks what is held (a
-    #: histogram's values become 129 numbers): a busy writer then has ``log()`` encode it
-    #: instead of queueing the raw data (caller-runs back-pressure).
+    #: histogram's values become 129 numbers): when the writer's queue is full, ``log()``
+    #: encodes it instead of waiting for room (caller-runs back-pressure).
     ENCODE_IN_CALLER_WHEN_BUSY: ClassVar[bool] = False
 
     _payload_cache: Payload | None = None

@@ -5,8 +5,9 @@
 * a step holding only scalars is serialised right there into a line buffer (no thread hop);
 * a step holding media is queued; its ``Media.to_payload()`` calls (PNG encode and the like,
   which release the GIL) run on a ``ThreadPoolExecutor`` with ``os.cpu_count()`` workers;
-  when earlier steps are still queued, media that are about as cheap to encode as to queue
-  (``Media.ENCODE_IN_CALLER_WHEN_BUSY``: histograms) are encoded in the call instead.
+  when the queue is full, media that are about as cheap to encode as to queue
+  (``Media.ENCODE_IN_CALLER_WHEN_BUSY``: histograms) are encoded in the call instead of
+  waiting for room.
 
 One committer thread takes queued steps in submission order, writes their blobs to the pack
 file (``os.write``, so they are in the kernel before any line names them), then buffers the
@@ -145,13 +146,16 @@ class Writer:
                     self._pending.append(_Item(self._seq, step, time_, None, [], 0, text))
                 return
         unique = list({id(m): m for m in media}.values())
-        if self._pending:
-            # Behind: media that encode about as fast as they queue (histograms) are encoded
-            # here, which frees their raw data, instead of waiting for room behind them.
+        nbytes = sum(nbytes_of(value) for value in entry.values())
+        with self._cond:
+            full = self._is_full(nbytes)
+        if full and any(m.ENCODE_IN_CALLER_WHEN_BUSY for m in unique):
+            # No room: media that encode about as fast as they queue (histograms) are encoded
+            # here, which frees their raw data, instead of waiting for room (caller-runs).
             for m in unique:
                 if m.ENCODE_IN_CALLER_WHEN_BUSY:
                     m.to_payload()
-        nbytes = sum(nbytes_of(value) for value in entry.values())
+            nbytes = sum(nbytes_of(value) for value in entry.values())
         with self._cond:
             self._wait_for_room(nbytes)
         futures = [self._submit_encode(m) for m in unique]
@@ -178,12 +182,15 @@ class Writer:
                 future.set_exception(exc)
             return future
 
+    def _is_full(self, nbytes: int) -> bool:
+        # Called with self._cond held.
+        return len(self._pending) >= self.max_items or (
+            self._pending_bytes > 0 and self._pending_bytes + nbytes > self.max_bytes
+        )
+
     def _wait_for_room(self, nbytes: int) -> None:
         # Called with self._cond held.
-        while self._thread.is_alive() and (
-            len(self._pending) >= self.max_items
-            or (self._pending_bytes > 0 and self._pending_bytes + nbytes > self.max_bytes)
-        ):
+        while self._thread.is_alive() and self._is_full(nbytes):
             self._cond.wait(0.5)
 
     @property
