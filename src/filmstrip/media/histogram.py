@@ -260,18 +260,18 @@ def histogram_counts(
     numpy cannot split into ``num_bins`` bins to :func:`_narrow_range_counts`.
     ``value_range``: ``(values.min(), values.max())`` if already known.
     """
-    if values.size and value_range is None:
-        value_range = (values.min(), values.max())
-    if values.size and not _splittable(values, num_bins, *value_range):
-        return _narrow_range_counts(values, num_bins, *value_range)
-    if values.dtype.kind != "f" or values.dtype.itemsize < 4 or values.size < 1024:
+    if values.size == 0:
         return np.histogram(values, bins=num_bins)
-    first, last = value_range
+    first, last = value_range if value_range is not None else (values.min(), values.max())
     if not first < last:  # one distinct value: numpy bins a +/-0.5 range
         return np.histogram(values, bins=num_bins)
-    # numpy's edges: np.linspace over (min, max) in the values' float type.
-    edges = np.linspace(first, last, num_bins + 1, endpoint=True,
-                        dtype=np.result_type(first, last, values))
+    # numpy's edges: np.linspace over (min, max) in the values' float type (float64 for ints).
+    float_type = np.result_type(first, last, values) if values.dtype.kind == "f" else np.float64
+    edges = np.linspace(first, last, num_bins + 1, endpoint=True, dtype=float_type)
+    if not (edges[1:] > edges[:-1]).all():
+        return _narrow_range_counts(values, num_bins, first, last)
+    if values.dtype.kind != "f" or values.dtype.itemsize < 4 or values.size < 1024:
+        return np.histogram(values, bins=num_bins)
     info = np.finfo(values.dtype)
     largest = max(abs(float(first)), abs(float(last)))
     width = (float(last) - float(first)) / num_bins
@@ -321,16 +321,6 @@ def _bin_counts(indices: np.ndarray, num_bins: int) -> np.ndarray:
     if indices.size & 1:
         counts[indices[-1]] += 1
     return counts
-
-
-def _splittable(values: np.ndarray, num_bins: int, low: Any, high: Any) -> bool:
-    """Whether numpy can split ``[low, high]`` into ``num_bins`` bins (its edges are in the
-    values' float type, float64 for integers)."""
-    if not low < high:
-        return True  # numpy bins one value over +/-0.5
-    dtype = np.result_type(low, high, values) if values.dtype.kind == "f" else np.float64
-    edges = np.linspace(low, high, num_bins + 1, dtype=dtype)
-    return bool((edges[1:] > edges[:-1]).all())
 
 
 def _narrow_range_counts(
