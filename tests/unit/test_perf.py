@@ -205,22 +205,31 @@ def test_histogram_counts_equal_numpy_bin_for_bin(dtype, bins, loc, scale):
 # --------------------------------------------------------------------------- blob hashes
 
 
-def test_blobs_hashed_with_either_algorithm_read_back_and_corruption_is_caught(tmp_path):
+def test_blobs_are_hashed_with_xxh3_and_older_runs_hashes_still_verify(tmp_path):
     import hashlib
 
-    from filmstrip.store.packs import PackReader, PackWriter, blob_hash, digest_matches
+    import xxhash
 
-    data = np.random.default_rng(6).bytes(10_000)
+    from filmstrip.store.packs import PackReader, PackWriter, digest_matches
+
+    data = np.random.default_rng(6).bytes(100_000)  # over xxhash's 64 KB GIL-release size
     writer = PackWriter(tmp_path)
     ref = writer.put(data)
+    assert writer.put(bytes(data)) == ref  # same content, stored once
     writer.close()
-    assert ref.split("@")[0] == blob_hash(data) and len(blob_hash(data)) in (32, 64)
+    assert ref.split("@")[0] == "xxh3-" + xxhash.xxh3_128_hexdigest(data)
+    assert (tmp_path / "pack-000001.bin").stat().st_size == len(data)
     assert PackReader(tmp_path).get(ref) == data
-    # Runs written where the other hash was faster stay readable: the length says which.
-    for digest in (hashlib.blake2b(data, digest_size=16).hexdigest(), hashlib.sha256(data).hexdigest()):
+    # Runs written before XXH3 (SHA-256 or BLAKE2b-128 refs) stay readable and verified.
+    for digest in (
+        "xxh3-" + xxhash.xxh3_128_hexdigest(data),
+        hashlib.blake2b(data, digest_size=16).hexdigest(),
+        hashlib.sha256(data).hexdigest(),
+    ):
         assert digest_matches(digest, data)
         assert not digest_matches(digest, data[:-1] + b"x")
         assert PackReader(tmp_path).get(digest + "@" + ref.split("@")[1]) == data
+    assert not digest_matches("md5-" + hashlib.md5(data).hexdigest(), data)
     (tmp_path / "pack-000001.bin").write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
     with pytest.raises(ValueError, match="is corrupt"):
         PackReader(tmp_path).get(ref)
