@@ -91,18 +91,32 @@ def test_histogram_non_finite_counts_are_known_before_and_after_pickling():
 # --------------------------------------------------------------------------- point clouds
 
 
-def test_points_are_copied_and_colours_converted_exactly():
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int32])
+@pytest.mark.parametrize("columns", [3, 4, 6])
+@pytest.mark.parametrize("layout", ["C", "F", "rows of a bigger array"])
+def test_points_are_copied_and_colours_converted_exactly(dtype, columns, layout):
     rng = np.random.default_rng(5)
-    points = np.concatenate([rng.normal(0, 10, (1000, 3)), rng.integers(0, 256, (1000, 3))], axis=1)
+    extra = {3: [], 4: [rng.integers(1, 15, (2000, 1))], 6: [rng.integers(0, 256, (2000, 3))]}
+    points = np.concatenate([rng.normal(0, 10, (2000, 3)), *extra[columns]], axis=1).astype(dtype)
+    points = {"C": points[:1000], "F": np.asfortranarray(points[:1000]),
+              "rows of a bigger array": points[::2]}[layout]
     cloud = Object3D(points)
     expected = points.astype(np.float32)
     points[:] = 0  # later mutation must not leak into the logged cloud
     np.testing.assert_array_equal(cloud.to_numpy(), expected)
     payload = cloud.to_payload()
     np.testing.assert_array_equal(
-        np.frombuffer(payload["buffers"]["rgb"], np.uint8).reshape(-1, 3), expected[:, 3:]
+        np.frombuffer(payload["buffers"]["xyz"], "<f4").reshape(-1, 3), expected[:, :3]
     )
-    assert cloud.nbytes == 1000 * (3 * 4 + 3)
+    if columns == 6:
+        np.testing.assert_array_equal(
+            np.frombuffer(payload["buffers"]["rgb"], np.uint8).reshape(-1, 3), expected[:, 3:]
+        )
+    if columns == 4:
+        np.testing.assert_array_equal(
+            np.frombuffer(payload["buffers"]["category"], np.uint8), expected[:, 3]
+        )
+    assert cloud.nbytes == 1000 * (3 * 4 + columns - 3)
 
 
 @pytest.mark.parametrize(

@@ -140,7 +140,9 @@ class Object3D(Media):
         if not (np.issubdtype(points.dtype, np.number) or points.dtype == np.bool_):
             raise TypeError(f"{argument}: points must be numbers, got dtype {points.dtype}")
         with np.errstate(over="ignore"):  # values beyond float32 become inf, reported below
-            xyz = points[:, :3].astype("<f4")
+            columns = _columns(points, 0, 3)
+            # Always a copy: the run keeps it, and the caller may change its array after log().
+            xyz = columns.astype("<f4", copy=np.may_share_memory(columns, points))
         if not np.isfinite(xyz).all():  # whole-array test first: row-wise .all(axis=1) is slow
             bad = np.flatnonzero(~np.isfinite(xyz).all(axis=1))
             raise ValueError(
@@ -150,10 +152,12 @@ class Object3D(Media):
             )
         if points.shape[1] == 4:
             self._category = _integer_column(
-                points[:, 3], 1, NUM_CATEGORIES, f"{argument}[:, 3] (category)"
+                _columns(points, 3, 4)[:, 0], 1, NUM_CATEGORIES, f"{argument}[:, 3] (category)"
             )
         elif points.shape[1] == 6:
-            self._rgb = _integer_column(points[:, 3:6], 0, 255, f"{argument}[:, 3:6] (r, g, b)")
+            self._rgb = _integer_column(
+                _columns(points, 3, 6), 0, 255, f"{argument}[:, 3:6] (r, g, b)"
+            )
         self._xyz = np.ascontiguousarray(xyz)
         self.nbytes = sum(a.nbytes for a in (self._xyz, self._rgb, self._category) if a is not None)
 
@@ -442,12 +446,30 @@ def box_edges(corners: Any) -> list[tuple[int, int]]:
     return sorted(edges)
 
 
+def _columns(points: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """``points[:, start:stop]``, as a contiguous copy where making one pays, else a view.
+
+    numpy copies or casts an (N, 3) column slice with an inner loop of 3 elements; viewing
+    each row's slice as one opaque item makes the copy a single loop over N rows, and what
+    follows runs on contiguous data (300,000 xyz + rgb rows of an (N, 6) float64 array:
+    3.3 instead of 3.9 ms for the whole validation).
+    """
+    if not points.flags.c_contiguous or points.shape[1] == stop - start:
+        return points[:, start:stop]
+    item = points.dtype.itemsize
+    rows = np.ndarray(
+        (len(points),), dtype=np.dtype((np.void, (stop - start) * item)), buffer=points,
+        offset=start * item, strides=(points.shape[1] * item,),
+    )
+    return np.ascontiguousarray(rows).view(points.dtype).reshape(len(points), stop - start)
+
+
 def _integer_column(values: np.ndarray, low: int, high: int, argument: str) -> np.ndarray:
     """``values`` (integers low..high, any numeric dtype) as a new contiguous uint8 array."""
     # Fast path (one cast, one comparison): a value survives the round trip through uint8
     # only if it is an integer in 0..255 (NaN never compares equal). Columns of an (N, 6)
-    # array are strided: one contiguous copy first makes the cast and the comparison
-    # contiguous (2.8 ms instead of 4.4 ms for 300,000 rgb rows).
+    # array are strided: contiguous values make the cast and the comparison contiguous
+    # (2.8 ms instead of 4.4 ms for 300,000 rgb rows).
     if values.dtype != np.uint8 and not values.flags.c_contiguous:
         values = np.ascontiguousarray(values)
     with np.errstate(invalid="ignore", over="ignore"):
