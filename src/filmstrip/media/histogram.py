@@ -28,6 +28,7 @@ import threading
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
 from filmstrip.media._arrays import is_array_like, to_numpy
 from filmstrip.media.base import Media, Payload, register
@@ -247,7 +248,7 @@ def _scratch(size: int, dtype: np.dtype, index_dtype: type) -> tuple[np.ndarray,
 def histogram_counts(
     values: np.ndarray, num_bins: int, value_range: tuple[Any, Any] | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``np.histogram(values, bins=num_bins)`` of finite 1-D values, bin for bin, ~8x faster.
+    """``np.histogram(values, bins=num_bins)`` of finite 1-D values, bin for bin, ~3x faster.
 
     ``np.histogram`` puts a value in bin ``i`` when ``edges[i] <= v < edges[i + 1]`` (the last
     bin closed): it computes an approximate index from the value, then compares every value
@@ -255,9 +256,11 @@ def histogram_counts(
     wrong. Here the approximate index ``f = (v - first) * scale`` is truncated as well, but the
     edge comparisons (numpy's exact code) run only on values whose ``f`` lies within ``margin``
     of a bin boundary, where ``margin`` bounds the rounding error of ``f`` and of the edges (a
-    few float ulps, in bins); elsewhere no comparison could move a value. Integer values, a
-    single distinct value and ranges too narrow for that bound go to ``np.histogram``; ranges
-    numpy cannot split into ``num_bins`` bins to :func:`_narrow_range_counts`.
+    few float ulps, in bins); elsewhere no comparison could move a value. The indices are
+    counted by Pillow's histogram of them as an 8-bit image, a C loop without the GIL.
+    Integer values, a single distinct value and ranges too narrow for that bound go to
+    ``np.histogram``; ranges numpy cannot split into ``num_bins`` bins to
+    :func:`_narrow_range_counts`.
     ``value_range``: ``(values.min(), values.max())`` if already known.
     """
     if values.size == 0:
@@ -283,18 +286,21 @@ def histogram_counts(
     block = min(values.size, _BLOCK)
     index_dtype = np.uint8 if num_bins < 256 else np.uint16
     position, whole, indices, mask = _scratch(block, values.dtype, index_dtype)
+    # Positions are shifted up by 2 * margin: a value is then near a boundary exactly when
+    # its fractional part is below 4 * margin (one comparison instead of three passes that
+    # centre and fold it), and elsewhere the truncated position is its bin.
+    shift = 2 * margin
+    origin = values.dtype.type(float(first) - shift / float(scale))
     for start in range(0, values.size, block):
         chunk = values[start:start + block]
         size = chunk.size
         f, fl, ix, near_mask = position[:size], whole[:size], indices[:size], mask[:size]
-        np.subtract(chunk, first, out=f)
+        np.subtract(chunk, origin, out=f)
         f *= scale
-        np.floor(f, out=fl)
+        np.floor(f, out=fl)  # the bin, where not near a boundary (np.modf is 30x slower)
         np.copyto(ix, fl, casting="unsafe")
         f -= fl  # position inside the bin, 0..1
-        f -= 0.5
-        np.abs(f, out=f)
-        np.greater(f, 0.5 - margin, out=near_mask)
+        np.less(f, 2 * shift, out=near_mask)
         near = np.flatnonzero(near_mask)
         if near.size:
             near_values, near_indices = chunk[near], ix[near].astype(np.intp)
@@ -308,19 +314,13 @@ def histogram_counts(
 
 
 def _bin_counts(indices: np.ndarray, num_bins: int) -> np.ndarray:
-    """``np.bincount(indices, minlength=num_bins)``; up to 64 bins, uint8 indices are counted
-    two at a time (one uint16 of two 6-bit indices): ``np.bincount`` costs ~1 ns per value
-    and holds the GIL, so half the values is half that time."""
-    if num_bins > 64 or indices.dtype != np.uint8:
+    """``np.bincount(indices, minlength=num_bins)``. uint8 indices are counted by Pillow's
+    histogram of an 8-bit image: one C loop that releases the GIL, where ``np.bincount``
+    converts them to intp first and holds the GIL (42 vs 110 us per 100,000)."""
+    if indices.dtype != np.uint8:
         return np.bincount(indices, minlength=num_bins)
-    pairs = indices[: indices.size & ~1].view(np.uint16)  # low byte, high byte: two indices
-    packed = pairs & 0x3F
-    packed |= (pairs >> 2) & 0xFC0
-    grid = np.bincount(packed, minlength=64 * 64).reshape(64, 64)
-    counts = (grid.sum(axis=0) + grid.sum(axis=1))[:num_bins]
-    if indices.size & 1:
-        counts[indices[-1]] += 1
-    return counts
+    image = Image.frombuffer("L", (indices.size, 1), indices, "raw", "L", 0, 1)
+    return np.array(image.histogram()[:num_bins], np.intp)
 
 
 def _narrow_range_counts(
