@@ -201,7 +201,7 @@ def _values_on_and_around_edges(values: np.ndarray, bins: int) -> np.ndarray:
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("bins", [1, 3, 64, 512])
+@pytest.mark.parametrize("bins", [1, 3, 64, 255, 256, 512])
 @pytest.mark.parametrize(("loc", "scale"), [(0, 1), (1e4, 1), (1e6, 30), (0, 1e-30), (0, 1e30)])
 def test_histogram_counts_equal_numpy_bin_for_bin(dtype, bins, loc, scale):
     from filmstrip.media.histogram import histogram_counts
