@@ -198,3 +198,28 @@ def test_with_room_in_the_queue_histograms_are_binned_off_the_training_thread(tm
     gate.set()
     run.finish()
     assert sum(store.open(run.path).get("weights", 1).histogram) == 100_000
+
+
+def test_past_the_deferred_budget_log_bins_histograms_although_the_queue_has_room(tmp_path):
+    import numpy as np
+
+    from filmstrip import Histogram
+
+    run = store.init(dir=tmp_path, project="p", settings={"encode_workers": 1})
+    run._writer.max_deferred_bytes = 500_000
+    gate = threading.Event()
+    run.log({"slow": RawBytes(b"a" * 10, gate=gate)})  # the one encode worker waits on this
+    first = Histogram(np.arange(100_000, dtype=np.float32))
+    second = Histogram(np.arange(100_000, dtype=np.float32) * 2)
+    run.log({"weights": first})
+    run.log({"weights": second})
+    # 400 KB waits to be binned; another 400 KB would pass the 500 KB budget: binned in log()
+    assert first.nbytes == 400_000 and second.nbytes == 0
+    assert run._writer.pending_bytes == 10 + 400_000
+    gate.set()
+    run.finish()
+    reader = store.open(run.path)
+    for step, values in ((1, np.arange(100_000) * 1.0), (2, np.arange(100_000) * 2.0)):
+        counts, edges = np.histogram(values.astype(np.float32), bins=64)
+        assert reader.get("weights", step).histogram == counts.tolist()
+        assert reader.get("weights", step).bins == edges.tolist()

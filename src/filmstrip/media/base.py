@@ -86,7 +86,8 @@ class Media:
     VERSION: ClassVar[int] = 1
     #: True when encoding costs about as much as queueing and shrinks what is held (a
     #: histogram's values become 129 numbers): when the writer's queue is full, ``log()``
-    #: encodes it instead of waiting for room (caller-runs back-pressure).
+    #: encodes it instead of waiting for room (caller-runs back-pressure), and also once
+    #: ``max_deferred_bytes`` of them wait. Such media keep their held bytes in ``nbytes``.
     ENCODE_IN_CALLER_WHEN_BUSY: ClassVar[bool] = False
 
     _payload_cache: Payload | None = None
