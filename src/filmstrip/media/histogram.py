@@ -226,21 +226,19 @@ def _copied_values(sequence: Any) -> np.ndarray:
 # blocks took 1.4 ms per 100,000-value histogram end to end, one block 0.9 ms).
 _BLOCK = 1 << 20
 # Per-thread scratch buffers reused between histograms: fresh 100,000-value temporaries cost
-# more in page faults than the arithmetic. Kept only up to _SCRATCH_MAX values (2.5 MiB).
+# more in page faults than the arithmetic. Kept only up to _SCRATCH_MAX values (1.5 MiB).
 _SCRATCH = threading.local()
 _SCRATCH_MAX = 1 << 18
 
 
 def _scratch(size: int, dtype: np.dtype, index_dtype: type) -> tuple[np.ndarray, ...]:
-    """Two float buffers, a bin index buffer and a mask buffer of at least ``size`` values."""
+    """A float buffer, a bin index buffer and a mask buffer of at least ``size`` values."""
     key = (np.dtype(dtype), np.dtype(index_dtype))
     if size > _SCRATCH_MAX:
-        return (np.empty(size, dtype), np.empty(size, dtype), np.empty(size, index_dtype),
-                np.empty(size, bool))
+        return np.empty(size, dtype), np.empty(size, index_dtype), np.empty(size, bool)
     buffers = getattr(_SCRATCH, "buffers", None)
-    if buffers is None or buffers[0].size < size or (buffers[0].dtype, buffers[2].dtype) != key:
-        buffers = (np.empty(size, dtype), np.empty(size, dtype), np.empty(size, index_dtype),
-                   np.empty(size, bool))
+    if buffers is None or buffers[0].size < size or (buffers[0].dtype, buffers[1].dtype) != key:
+        buffers = np.empty(size, dtype), np.empty(size, index_dtype), np.empty(size, bool)
         _SCRATCH.buffers = buffers
     return buffers
 
@@ -285,7 +283,7 @@ def histogram_counts(
     counts = np.zeros(num_bins, np.intp)
     block = min(values.size, _BLOCK)
     index_dtype = np.uint8 if num_bins < 256 else np.uint16
-    position, whole, indices, mask = _scratch(block, values.dtype, index_dtype)
+    position, indices, mask = _scratch(block, values.dtype, index_dtype)
     # Positions are shifted up by 2 * margin: a value is then near a boundary exactly when
     # its fractional part is below 4 * margin (one comparison instead of three passes that
     # centre and fold it), and elsewhere the truncated position is its bin.
@@ -294,12 +292,11 @@ def histogram_counts(
     for start in range(0, values.size, block):
         chunk = values[start:start + block]
         size = chunk.size
-        f, fl, ix, near_mask = position[:size], whole[:size], indices[:size], mask[:size]
+        f, ix, near_mask = position[:size], indices[:size], mask[:size]
         np.subtract(chunk, origin, out=f)
         f *= scale
-        np.floor(f, out=fl)  # the bin, where not near a boundary (np.modf is 30x slower)
-        np.copyto(ix, fl, casting="unsafe")
-        f -= fl  # position inside the bin, 0..1
+        np.copyto(ix, f, casting="unsafe")  # truncated: the bin, where not near a boundary
+        np.subtract(f, ix, out=f)  # position inside the bin, 0..1
         np.less(f, 2 * shift, out=near_mask)
         near = np.flatnonzero(near_mask)
         if near.size:
