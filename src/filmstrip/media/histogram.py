@@ -15,8 +15,9 @@ counted in ``nan_count`` / ``posinf_count`` / ``neginf_count``, never an error.
 The constructor validates and copies the sequence (a memcpy that keeps the GIL: ~0.01 ms for
 100,000 floats, so logging returns at once). Everything else -- the value range, the NaN/inf
 counts and the counts, ``np.histogram``'s bin for bin -- is computed on first need: on the
-run's writer threads when logged, or when ``histogram`` / ``bins`` / ``nan_count`` are read;
-the copy is then dropped. A range too narrow for ``num_bins`` bins in the values' float type
+run's writer threads when logged (in ``log()`` itself once 16 MiB of histograms wait, see
+``store.writer``), or when ``histogram`` / ``bins`` / ``nan_count`` are read; the copy is
+then dropped. A range too narrow for ``num_bins`` bins in the values' float type
 (``np.histogram`` raises "Too many bins for data range") is binned in float64 instead, widened
 around its centre if even float64 cannot split it: a histogram is never an error.
 """
