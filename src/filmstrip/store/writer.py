@@ -5,9 +5,9 @@
 * a step holding only scalars is serialised right there into a line buffer (no thread hop);
 * a step holding media is queued; its ``Media.to_payload()`` calls (PNG encode and the like,
   which release the GIL) run on a ``ThreadPoolExecutor`` with ``os.cpu_count()`` workers;
-  when the queue is full, media that are about as cheap to encode as to queue
-  (``Media.ENCODE_IN_CALLER_WHEN_BUSY``: histograms) are encoded in the call instead of
-  waiting for room.
+  when the queue is full, or ``max_deferred_bytes`` of them already wait, media that are
+  about as cheap to encode as to queue (``Media.ENCODE_IN_CALLER_WHEN_BUSY``: histograms)
+  are encoded in the call instead.
 
 One committer thread takes queued steps in submission order, writes their blobs to the pack
 file (``os.write``, so they are in the kernel before any line names them), then buffers the
