@@ -33,10 +33,9 @@ class MoleculeWidget(MediaWidget):
     representation = traitlets.Unicode("auto").tag(sync=True)
 
     @traitlets.validate("representation")
-    def _check_style(self, proposal: dict) -> str:
+    def _check_representation(self, proposal: dict) -> str:
         value = proposal["value"]
         if value not in REPRESENTATIONS:
-            raise traitlets.TraitError(
-                f"representation: got {value!r}; accepted: {', '.join(repr(s) for s in REPRESENTATIONS)}"
-            )
+            accepted = ", ".join(repr(name) for name in REPRESENTATIONS)
+            raise traitlets.TraitError(f"representation: got {value!r}; accepted: {accepted}")
         return value
